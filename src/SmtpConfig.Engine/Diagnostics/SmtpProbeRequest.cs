@@ -1,0 +1,61 @@
+using System;
+using System.Collections.Generic;
+using System.Security;
+
+namespace SmtpConfig;
+
+/// <summary>What to test: a server with its settings, optionally credentials and a sender/recipients to probe.</summary>
+public sealed class SmtpProbeRequest
+{
+    /// <summary>Creates a request.</summary>
+    public SmtpProbeRequest(string server, int port, EncryptionMode encryption)
+    {
+        Server = server;
+        Port = port;
+        Encryption = encryption;
+    }
+
+    /// <summary>A request for a saved profile with its decrypted secret.</summary>
+    public static SmtpProbeRequest ForProfile(SmtpConfiguration profile, SecureString? secret) => new(profile.Server, profile.Port, profile.Encryption)
+    {
+        ProfileName = profile.Name,
+        UserName = secret is null ? null : profile.UserName,
+        Password = secret,
+        TimeoutSec = profile.TimeoutSec,
+        SkipCertificateCheck = profile.SkipCertificateCheck,
+        CertificateThumbprint = profile.CertificateThumbprint,
+    };
+
+    /// <summary>The profile's name, when testing a saved profile.</summary>
+    public string? ProfileName { get; set; }
+
+    /// <summary>The server's host name or IP address.</summary>
+    public string Server { get; }
+
+    /// <summary>The TCP port.</summary>
+    public int Port { get; }
+
+    /// <summary>The encryption mode.</summary>
+    public EncryptionMode Encryption { get; }
+
+    /// <summary>The login name; with <see cref="Password"/> the test authenticates.</summary>
+    public string? UserName { get; set; }
+
+    /// <summary>The password.</summary>
+    public SecureString? Password { get; set; }
+
+    /// <summary>A sender to check with MAIL FROM (nothing is sent).</summary>
+    public string? From { get; set; }
+
+    /// <summary>Recipients to check with RCPT TO (nothing is sent; the session ends with RSET and QUIT).</summary>
+    public IReadOnlyList<string> Recipients { get; set; } = Array.Empty<string>();
+
+    /// <summary>The bound of the whole test from the first DNS query, in seconds.</summary>
+    public int TimeoutSec { get; set; } = SmtpSettingsRules.DefaultTimeoutSec;
+
+    /// <summary>Accepts any certificate (a warning is added every time).</summary>
+    public bool SkipCertificateCheck { get; set; }
+
+    /// <summary>Accepts only the certificate with this SHA-1 or SHA-256 thumbprint.</summary>
+    public string? CertificateThumbprint { get; set; }
+}
