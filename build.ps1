@@ -112,10 +112,10 @@ function Invoke-PesterSuite([hashtable] $Environment = @{}) {
     Remove-Item -Force -ErrorAction SilentlyContinue $summary
     $pester = Get-PesterModulePath
     $runner = Join-Path $Root 'tests/Invoke-PesterSuite.ps1'
-    $env = @{ SMTPCONFIG_MODULE_PATH = (Join-Path $ModuleOut 'SmtpConfig.psd1') } + $Environment
-    Invoke-WithEnvironment -Environment $env -ScriptBlock {
+    $childEnvironment = @{ SMTPCONFIG_MODULE_PATH = (Join-Path $ModuleOut 'SmtpConfig.psd1') } + $Environment
+    Invoke-WithEnvironment -Environment $childEnvironment -ScriptBlock {
         $PSNativeCommandUseErrorActionPreference = $false
-        Invoke-ChildPwsh -Arguments @('-NoProfile', '-NonInteractive', '-File', $runner, '-PesterPath', $pester, '-SummaryPath', $summary, '-TestPath', (Join-Path $Root 'tests/Pester'))
+        Invoke-ChildPwsh -Arguments @('-NoProfile', '-NonInteractive', '-File', $runner, '-PesterPath', $pester, '-SummaryPath', $summary, '-TestPath', (Join-Path $Root 'tests/Pester')) | Out-Host
     }
     if (-not (Test-Path $summary)) { throw 'The Pester run ended without writing its summary.' }
     Get-Content -Raw $summary | ConvertFrom-Json

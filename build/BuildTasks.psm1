@@ -68,9 +68,9 @@ function Start-TestServers([string] $Root, [string] $RunRoot) {
     $availability = Test-PostfixAvailable -Detailed
     if ($availability.Available) {
         Write-Host '== Starting the Postfix fixture'
-        $fixture = Start-PostfixFixture -Root (Join-Path $RunRoot 'postfix') -Authority $ca
+        $fixture = Start-PostfixFixture -Root (Join-Path $RunRoot 'postfix') -Authority $ca -RejectSenderAtMailFrom
         $fixturePath = Join-Path $RunRoot 'postfix.json'
-        $fixture | Select-Object * | ConvertTo-Json | Set-Content -Path $fixturePath
+        $fixture | Select-Object * -ExcludeProperty Certificate | ConvertTo-Json | Set-Content -Path $fixturePath
         $environment['SMTPCONFIG_TEST_POSTFIX'] = $fixturePath
         Write-Host "Postfix: plain $($fixture.PlainPort), implicit TLS $($fixture.SslPort), submission $($fixture.SubmissionPort)"
     }

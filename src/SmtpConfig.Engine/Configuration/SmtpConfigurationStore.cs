@@ -189,6 +189,11 @@ public sealed class SmtpConfigurationStore
                 throw new SmtpConfigException(ErrorIds.PasswordWithoutUserName, FailureKind.InvalidArgument, "A password was given without a user name.", "Give -Credential, or -UserName with -Password.", change.Name);
             }
 
+            if (protectSecrets)
+            {
+                GuardAgainstLostKey(profiles, change.Name);
+            }
+
             secret = protectSecrets ? ProtectNew(change.Password, change.Name) : "(pending)";
             secretChanged = true;
         }
@@ -229,11 +234,25 @@ public sealed class SmtpConfigurationStore
         bool changed = created || secretChanged || !SameSettings(existing!, record);
         if (changed)
         {
-            record = record with { LastValidation = null, ModifiedAt = DateTimeOffset.UtcNow, Revision = record.Revision + 1 };
+            // Revisions are never reused, not even by a profile removed and created again under the same name, so a
+            // late validation result can never land on a profile it did not test.
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            record = record with { LastValidation = null, ModifiedAt = now, Revision = Math.Max(record.Revision + 1, now.UtcTicks) };
         }
 
         IReadOnlyList<string> warnings = SmtpSettingsRules.Warnings(record.Server, record.Port, record.Encryption, record.ProtectedSecret is not null);
         return (record, created, changed, warnings);
+    }
+
+    private void GuardAgainstLostKey(List<SmtpProfileRecord> profiles, string profileName)
+    {
+        // A missing key file with secrets still stored means the key was lost: a new key would make those secrets
+        // unreadable for good, and restoring the old key would then break this one. Refuse instead.
+        if (_protector is KeyFileSecretProtector keyFile && !keyFile.KeyExists &&
+            profiles.Any(p => p.ProtectedSecret is not null && !NameEquals(p.Name, profileName)))
+        {
+            throw new SmtpConfigException(ErrorIds.SecretUnreadable, FailureKind.SecurityError, $"The key file '{keyFile.KeyPath}' is missing while other profiles still hold secrets encrypted with it.", "Restore the key file from a backup, or remove the profiles whose secrets cannot be read (Remove-SmtpConfiguration) and set their passwords again.", keyFile.KeyPath);
+        }
     }
 
     private static bool SameSettings(SmtpProfileRecord a, SmtpProfileRecord b) =>
@@ -382,7 +401,7 @@ public sealed class SmtpConfigurationStore
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new SmtpConfigException(ErrorIds.StoreUnavailable, FailureKind.WriteError, $"The SMTP profile store '{FilePath}' could not be written: {ex.Message}. The previous file is intact.", "Check free disk space and the folder's permissions, then try again.", FilePath, ex);
+            throw new SmtpConfigException(ErrorIds.StoreUnavailable, FailureKind.WriteError, $"The SMTP profile store '{FilePath}' could not be written: {ex.Message.TrimEnd('.')}. The previous file is intact.", "Check free disk space and the folder's permissions, then try again.", FilePath, ex);
         }
     }
 }

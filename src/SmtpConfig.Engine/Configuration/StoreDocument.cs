@@ -58,7 +58,9 @@ internal static class StoreDocument
     /// <summary>Parses the document; any damage throws <see cref="FormatException"/> or <see cref="JsonException"/> with the reason.</summary>
     public static List<SmtpProfileRecord> Read(byte[] content)
     {
-        using JsonDocument document = JsonDocument.Parse(content);
+        // A file saved by Windows PowerShell 5.1 or Notepad may start with a UTF-8 byte-order mark.
+        int start = content.Length >= 3 && content[0] == 0xEF && content[1] == 0xBB && content[2] == 0xBF ? 3 : 0;
+        using JsonDocument document = JsonDocument.Parse(new ReadOnlyMemory<byte>(content, start, content.Length - start));
         JsonElement root = document.RootElement;
         int version = root.GetProperty("schemaVersion").GetInt32();
         if (version > SchemaVersion)

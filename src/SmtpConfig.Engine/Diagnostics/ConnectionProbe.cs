@@ -201,7 +201,6 @@ public sealed class ConnectionProbe
                 try
                 {
                     WaitFor(socket.ConnectAsync(address, _request.Port), token);
-                    _transcript.Note($"connected to {address}:{_request.Port}");
                     Pass($"{address}:{_request.Port}");
                     return;
                 }
@@ -379,20 +378,17 @@ public sealed class ConnectionProbe
                 return (stage, _certificates.Rejection, _certificates.RejectionHint!, false);
             }
 
+            if (stage == SmtpStage.Banner && !_transcript.ServerSpoke && _request.Encryption != EncryptionMode.Ssl && ex is not ProbeStoppedException)
+            {
+                // Silence, then a timeout or a close: the classic sign of a port that waits for a TLS handshake.
+                string hint = _request.Port is 465 or 2465 ? FailureHints.NoBannerOnImplicitTlsPort(_request.Port) : FailureHints.NoBanner;
+                string what = timedOut ? $"No banner within the {_request.TimeoutSec} s timeout." : "The server closed the connection without sending a banner.";
+                return (stage, what, hint, false);
+            }
+
             if (timedOut)
             {
-                string hint = stage switch
-                {
-                    SmtpStage.Connect => FailureHints.ConnectTimeout(_request.Port),
-                    SmtpStage.Banner when _request.Port is 465 or 2465 || _request.Encryption == EncryptionMode.StartTls => FailureHints.NoBannerOnImplicitTlsPort(_request.Port),
-                    SmtpStage.Banner => FailureHints.NoBanner,
-                    _ => FailureHints.Timeout(_request.TimeoutSec, stage),
-                };
-                if (stage == SmtpStage.Banner && _request.Encryption == EncryptionMode.StartTls && _request.Port is not (465 or 2465))
-                {
-                    hint = FailureHints.NoBanner;
-                }
-
+                string hint = stage == SmtpStage.Connect ? FailureHints.ConnectTimeout(_request.Port) : FailureHints.Timeout(_request.TimeoutSec, stage);
                 return (stage, $"Timed out after {_request.TimeoutSec} s in stage {stage}.", hint, false);
             }
 

@@ -24,6 +24,10 @@ internal sealed class KeyFileSecretProtector : ISecretProtector
 
     public KeyFileSecretProtector(string keyPath) => _keyPath = keyPath;
 
+    public string KeyPath => _keyPath;
+
+    public bool KeyExists => File.Exists(_keyPath);
+
     public string Protect(byte[] secret, string context)
     {
         byte[] key = LoadKey(createIfMissing: true);
