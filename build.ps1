@@ -164,7 +164,11 @@ foreach ($t in $Task) {
             Write-Host "Pester: $($s.Passed) passed, $($s.Failed) failed, $($s.Skipped) skipped"
             if ($s.Failed -gt 0) { $exitCode = 1 }
         }
-        'Test' { if (-not (Invoke-Test)) { $exitCode = 1 } }
+        'Test' {
+            # The verdict is the last thing Invoke-Test writes; anything before it is incidental output.
+            $verdict = @(Invoke-Test)[-1]
+            if ($verdict -ne $true) { $exitCode = 1 }
+        }
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }
     }

@@ -49,9 +49,9 @@ function Test-ContainsCanary([string] $Text, [string] $Canary) {
         if ($Text.Contains($form, [StringComparison]::OrdinalIgnoreCase)) { return $true }
     }
     # A SASL PLAIN response is base64("\0user\0password"): look for the password inside any base64 token.
-    foreach ($token in [regex]::Matches($Text, '[A-Za-z0-9+/]{8,}={0,2}').Value) {
+    foreach ($match in [regex]::Matches($Text, '[A-Za-z0-9+/]{8,}={0,2}')) {
         try {
-            $decoded = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($token))
+            $decoded = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($match.Value))
             if ($decoded.Contains($Canary)) { return $true }
         }
         catch { }

@@ -61,7 +61,8 @@ Describe 'Test-SmtpConnection against the Postfix fixture (Postfix)' -Skip:$Post
         $r.AuthenticationMechanisms | Should -Contain 'PLAIN'
         $tlsStage = if ($Encryption -eq 'Ssl') { 'Tls' } else { 'StartTls' }
         [string[]] $r.Stages.Name | Should -Contain $tlsStage
-        [string[]] $r.Stages.Name | Should -Be @('Resolve', 'Connect') + $(if ($Encryption -eq 'Ssl') { 'Tls' }) + @('Banner', 'Ehlo') + $(if ($Encryption -eq 'StartTls') { 'StartTls' }) + @('Authenticate', 'Quit')
+        $expectedStages = @('Resolve', 'Connect'; if ($Encryption -eq 'Ssl') { 'Tls' }; 'Banner', 'Ehlo'; if ($Encryption -eq 'StartTls') { 'StartTls' }; 'Authenticate', 'Quit')
+        [string[]] $r.Stages.Name | Should -Be $expectedStages
         @($r.Warnings | Where-Object { $_ -like '*certificate expires in*' }).Count | Should -Be 1 -Because 'the fixture certificate expires within 30 days'
     }
 

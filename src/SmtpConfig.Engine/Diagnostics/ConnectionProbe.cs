@@ -33,11 +33,18 @@ public sealed class ConnectionProbe
         using CancellationTokenRegistration abort = deadline.Token.Register(session.Abort);
         try
         {
+            cancellationToken.ThrowIfCancellationRequested();
             session.Execute(deadline.Token);
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+        {
+            // Ctrl+C closed the socket under a blocking call: report it as the cancellation it is.
+            throw new OperationCanceledException("The SMTP test was cancelled.", ex, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            session.Fail(ex, timedOut: deadline.IsCancellationRequested);
+            // MailKit's own read timeout can fire a few milliseconds before the deadline: both are the timeout.
+            session.Fail(ex, timedOut: deadline.IsCancellationRequested || ex is TimeoutException || session.DeadlinePassed);
         }
         finally
         {
@@ -75,6 +82,8 @@ public sealed class ConnectionProbe
         }
 
         private TimeSpan Remaining => TimeSpan.FromSeconds(_request.TimeoutSec) - _clock.Elapsed;
+
+        public bool DeadlinePassed => Remaining <= TimeSpan.FromMilliseconds(50);
 
         public void Execute(CancellationToken token)
         {
@@ -137,7 +146,32 @@ public sealed class ConnectionProbe
 
             SmtpReply? reply = SmtpReply.Parse(_transcript.LastReply);
             (SmtpStage stage, string error, string hint, bool useReply) = Classify(ex, timedOut, reply);
+            if (_stage == SmtpStage.Banner && stage > SmtpStage.Banner)
+            {
+                // The failure came inside MailKit's Connect after the greeting: list the stages that did pass.
+                PassGreetingStages(stage);
+            }
+
             RecordFailure(stage, error, hint, useReply ? reply : null);
+        }
+
+        private void PassGreetingStages(SmtpStage failed)
+        {
+            TimeSpan? greeting = _transcript.ReplyTime(null);
+            if (greeting is null)
+            {
+                return;
+            }
+
+            _result.Banner = StripCode(_transcript.Greeting);
+            Pass(SmtpStage.Banner, greeting.Value - _stageStart, _result.Banner);
+            TimeSpan? ehlo = _transcript.ReplyTime("EHLO", first: true);
+            if (failed == SmtpStage.StartTls && ehlo is not null)
+            {
+                Pass(SmtpStage.Ehlo, ehlo.Value - greeting.Value, "before STARTTLS");
+            }
+
+            _stageStart = ehlo ?? greeting.Value;
         }
 
         private void Begin(SmtpStage stage)
@@ -378,12 +412,11 @@ public sealed class ConnectionProbe
                 return (stage, _certificates.Rejection, _certificates.RejectionHint!, false);
             }
 
-            if (stage == SmtpStage.Banner && !_transcript.ServerSpoke && _request.Encryption != EncryptionMode.Ssl && ex is not ProbeStoppedException)
+            if (stage == SmtpStage.Banner && timedOut && !_transcript.ServerSpoke && _request.Encryption != EncryptionMode.Ssl)
             {
-                // Silence, then a timeout or a close: the classic sign of a port that waits for a TLS handshake.
+                // Silence until the timeout: the classic sign of a port that waits for a TLS handshake.
                 string hint = _request.Port is 465 or 2465 ? FailureHints.NoBannerOnImplicitTlsPort(_request.Port) : FailureHints.NoBanner;
-                string what = timedOut ? $"No banner within the {_request.TimeoutSec} s timeout." : "The server closed the connection without sending a banner.";
-                return (stage, what, hint, false);
+                return (stage, $"Timed out after {_request.TimeoutSec} s: no banner arrived.", hint, false);
             }
 
             if (timedOut)
@@ -430,7 +463,7 @@ public sealed class ConnectionProbe
             {
                 string hint = stage switch
                 {
-                    SmtpStage.Banner => FailureHints.GreetingRefused,
+                    SmtpStage.Banner or SmtpStage.Ehlo => FailureHints.GreetingRefused,
                     _ when (int)smtp.StatusCode is >= 400 and < 500 => FailureHints.Temporary,
                     _ => FailureHints.NotSmtp,
                 };
@@ -439,7 +472,8 @@ public sealed class ConnectionProbe
 
             if (ex is SmtpProtocolException or IOException or ObjectDisposedException)
             {
-                bool garbage = ex.Message.IndexOf("invalid", StringComparison.OrdinalIgnoreCase) >= 0 || ex.Message.IndexOf("unexpected response", StringComparison.OrdinalIgnoreCase) >= 0;
+                bool garbage = ex.Message.IndexOf("invalid", StringComparison.OrdinalIgnoreCase) >= 0 || ex.Message.IndexOf("unexpected response", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                    ex.Message.IndexOf("parse", StringComparison.OrdinalIgnoreCase) >= 0;
                 if (stage == SmtpStage.Banner && reply is { Code: 421 or 554 })
                 {
                     return (stage, $"The server refused the session: {reply.Text}", FailureHints.GreetingRefused, true);
