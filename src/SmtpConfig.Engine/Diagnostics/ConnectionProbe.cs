@@ -12,6 +12,7 @@ using System.Threading.Tasks;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using SmtpConfig.Mail;
 using SmtpConfig.Protection;
 
 namespace SmtpConfig.Diagnostics;
@@ -24,9 +25,13 @@ namespace SmtpConfig.Diagnostics;
 public sealed class ConnectionProbe
 {
     /// <summary>Tests the server as the request describes; sends no mail.</summary>
-    public static SmtpConnectionTestResult Run(SmtpProbeRequest request, CancellationToken cancellationToken, Action<SmtpStage>? onStage = null)
+    public static SmtpConnectionTestResult Run(SmtpProbeRequest request, CancellationToken cancellationToken, Action<SmtpStage>? onStage = null) =>
+        RunSession(request, null, onStage, cancellationToken);
+
+    /// <summary>The same session, ending with a message sent instead of an envelope probe.</summary>
+    internal static SmtpConnectionTestResult RunSession(SmtpProbeRequest request, MailPlan? mail, Action<SmtpStage>? onStage, CancellationToken cancellationToken)
     {
-        var session = new ProbeSession(request, onStage);
+        var session = new ProbeSession(request, onStage, mail);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(request.TimeoutSec));
         // Blocking socket I/O does not watch tokens: closing the socket is what makes a timeout or Ctrl+C immediate.
@@ -60,6 +65,7 @@ public sealed class ConnectionProbe
     {
         private readonly SmtpProbeRequest _request;
         private readonly Action<SmtpStage>? _onStage;
+        private readonly MailPlan? _mail;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly SmtpConnectionTestResult _result;
         private readonly TranscriptRecorder _transcript;
@@ -72,10 +78,11 @@ public sealed class ConnectionProbe
         private ProbeSmtpClient? _client;
         private bool _failureRecorded;
 
-        public ProbeSession(SmtpProbeRequest request, Action<SmtpStage>? onStage)
+        public ProbeSession(SmtpProbeRequest request, Action<SmtpStage>? onStage, MailPlan? mail)
         {
             _request = request;
             _onStage = onStage;
+            _mail = mail;
             _result = new SmtpConnectionTestResult(request.ProfileName, request.Server, request.Port, request.Encryption);
             _transcript = new TranscriptRecorder(_clock);
             _certificates = new CertificateInspector(request.Server, request.SkipCertificateCheck, request.CertificateThumbprint);
@@ -98,7 +105,15 @@ public sealed class ConnectionProbe
             _stream = stream;
             Greet(stream, token);
             Authenticate(token);
-            ProbeEnvelope(token);
+            if (_mail is null)
+            {
+                ProbeEnvelope(token);
+            }
+            else
+            {
+                SendMail(_mail, token);
+            }
+
             Quit(token);
             _result.Succeeded = true;
         }
@@ -234,7 +249,9 @@ public sealed class ConnectionProbe
                 _socket = socket;
                 try
                 {
-                    WaitFor(socket.ConnectAsync(address, _request.Port), token);
+                    // A blocking connect: the deadline closes the socket under it, and no pool thread is tied up waiting.
+                    token.ThrowIfCancellationRequested();
+                    socket.Connect(address, _request.Port);
                     Pass($"{address}:{_request.Port}");
                     return;
                 }
@@ -365,6 +382,75 @@ public sealed class ConnectionProbe
             {
                 SendQuietly("RSET", token);
             }
+        }
+
+        private void SendMail(MailPlan mail, CancellationToken token)
+        {
+            bool smtpUtf8 = _client!.Capabilities.HasFlag(SmtpCapabilities.UTF8);
+            foreach (MailboxAddress address in new[] { mail.Sender }.Concat(mail.Recipients))
+            {
+                if (!smtpUtf8 && address.LocalPart.Any(c => c > 127))
+                {
+                    Begin(address == mail.Sender ? SmtpStage.MailFrom : SmtpStage.RcptTo);
+                    RecordFailure(_stage, $"<{address.Address}> has a non-ASCII local part, and the server does not offer SMTPUTF8.", "Use an ASCII address with this server (international domain names are sent as IDNA and work everywhere), or a server that offers SMTPUTF8.", null);
+                    throw new ProbeStoppedException();
+                }
+            }
+
+            Begin(SmtpStage.MailFrom);
+            MimeMessage message = mail.Build(_result.TlsProtocol);
+            mail.MessageId = message.MessageId;
+            _client.Plan = mail;
+            _client.Timeout = RemainingMilliseconds();
+            try
+            {
+                _client.Send(FormatOptions.Default, message, mail.Sender, mail.Recipients, token);
+            }
+            catch (SmtpCommandException ex)
+            {
+                SmtpReply? reply = SmtpReply.Parse($"{(int)ex.StatusCode} {ex.Message}") ?? SmtpReply.Parse(_transcript.LastReply);
+                (SmtpStage stage, string hint) = ex.ErrorCode switch
+                {
+                    SmtpErrorCode.SenderNotAccepted => (SmtpStage.MailFrom, FailureHints.ForMailFrom(reply)),
+                    SmtpErrorCode.RecipientNotAccepted => (SmtpStage.RcptTo, FailureHints.ForRecipient(reply)),
+                    _ when mail.Accepted.Count == 0 && mail.Rejected.Count > 0 => (SmtpStage.RcptTo, FailureHints.ForRecipient(SmtpReply.Parse($"{mail.Rejected[0].StatusCode} {mail.Rejected[0].Response}"))),
+                    _ => (SmtpStage.Data, FailureHints.ForData(reply)),
+                };
+                PassMailStages(mail, stage);
+                string error = stage == SmtpStage.RcptTo && mail.Rejected.Count > 0
+                    ? "The server refused every recipient: " + string.Join("; ", mail.Rejected)
+                    : $"The server refused the message at {stage}: {(int)ex.StatusCode} {ex.Message}";
+                RecordFailure(stage, error, hint, reply);
+                throw new ProbeStoppedException();
+            }
+            catch (Exception ex) when (ex is IOException or SmtpProtocolException)
+            {
+                SmtpStage stage = _transcript.LastCommand == "DATA" || mail.Accepted.Count > 0 ? SmtpStage.Data : SmtpStage.MailFrom;
+                PassMailStages(mail, stage);
+                RecordFailure(stage, $"The server closed the connection during {stage}: {Innermost(ex).Message}", FailureHints.ConnectionDropped, null);
+                throw new ProbeStoppedException();
+            }
+
+            PassMailStages(mail, null);
+            mail.DataResponse = _transcript.LastReply;
+            Pass(SmtpStage.Data, _clock.Elapsed - _stageStart, mail.DataResponse);
+        }
+
+        private void PassMailStages(MailPlan mail, SmtpStage? failed)
+        {
+            if (failed is SmtpStage.MailFrom)
+            {
+                return;
+            }
+
+            Pass(SmtpStage.MailFrom, TimeSpan.Zero, $"<{mail.Sender.Address}> accepted");
+            if (failed is SmtpStage.RcptTo)
+            {
+                return;
+            }
+
+            string detail = $"{mail.Accepted.Count} accepted" + (mail.Rejected.Count > 0 ? $", {mail.Rejected.Count} refused: {string.Join("; ", mail.Rejected)}" : string.Empty);
+            _result.AddStage(new SmtpStageResult(SmtpStage.RcptTo, mail.Rejected.Count == 0, TimeSpan.Zero, detail));
         }
 
         private void Quit(CancellationToken token)

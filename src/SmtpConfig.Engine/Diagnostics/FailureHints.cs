@@ -88,6 +88,17 @@ internal static class FailureHints
         return reply.Code >= 400 && reply.Code < 500 ? Temporary : BadCredentials;
     }
 
+    public const string MessageTooLarge =
+        "The server refused the message as too large (552): send a smaller message, or ask for the size limit (the SIZE keyword in the EHLO reply).";
+
+    public static string ForData(SmtpReply? reply) => reply switch
+    {
+        { Code: 552 } or { Code: 554 } when reply.Is("5.3.4") => MessageTooLarge,
+        { Code: 552 } => MessageTooLarge,
+        { Code: >= 400 and < 500 } => Temporary,
+        _ => "The server refused the message content (often a content or spam filter, or a policy on the From address): read ServerResponse for the reason.",
+    };
+
     public static string ForMailFrom(SmtpReply? reply) => reply switch
     {
         { Code: >= 400 and < 500 } => Temporary,

@@ -20,6 +20,8 @@ internal sealed class TranscriptRecorder : IProtocolLogger
 
     private readonly Stopwatch _clock;
     private readonly List<string> _lines = new();
+    private readonly Decoder _clientDecoder = Encoding.UTF8.GetDecoder();
+    private readonly Decoder _serverDecoder = Encoding.UTF8.GetDecoder();
     private readonly StringBuilder _clientPartial = new();
     private readonly StringBuilder _serverPartial = new();
     private readonly List<string> _replyLines = new();
@@ -67,7 +69,7 @@ internal sealed class TranscriptRecorder : IProtocolLogger
 
     public void LogClient(byte[] buffer, int offset, int count)
     {
-        _clientPartial.Append(Encoding.UTF8.GetString(buffer, offset, count));
+        Decode(_clientDecoder, buffer, offset, count, _clientPartial);
         foreach (string line in TakeLines(_clientPartial))
         {
             if (_inData)
@@ -94,7 +96,7 @@ internal sealed class TranscriptRecorder : IProtocolLogger
     public void LogServer(byte[] buffer, int offset, int count)
     {
         ServerSpoke = true;
-        _serverPartial.Append(Encoding.UTF8.GetString(buffer, offset, count));
+        Decode(_serverDecoder, buffer, offset, count, _serverPartial);
         foreach (string line in TakeLines(_serverPartial))
         {
             Add("S", line);
@@ -134,6 +136,33 @@ internal sealed class TranscriptRecorder : IProtocolLogger
 
     public void Dispose()
     {
+    }
+
+    private static void Decode(Decoder decoder, byte[] buffer, int offset, int count, StringBuilder into)
+    {
+        // One decoder per direction: a character split across two reads is joined, not garbled.
+        char[] chars = new char[decoder.GetCharCount(buffer, offset, count)];
+        int length = decoder.GetChars(buffer, offset, count, chars, 0);
+        into.Append(chars, 0, length);
+    }
+
+    private static string Printable(string text)
+    {
+        // Binary garbage is shown escaped, never as raw control bytes.
+        var printable = new StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            if (char.IsControl(c) && c != '\t')
+            {
+                printable.Append("\\x").Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                printable.Append(c);
+            }
+        }
+
+        return printable.ToString();
     }
 
     private static IEnumerable<string> TakeLines(StringBuilder partial)
@@ -183,7 +212,7 @@ internal sealed class TranscriptRecorder : IProtocolLogger
 
     private void Add(string direction, string text)
     {
-        string line = string.Format(CultureInfo.InvariantCulture, "{0,8:0.000}s {1}: {2}", _clock.Elapsed.TotalSeconds, direction, text);
+        string line = string.Format(CultureInfo.InvariantCulture, "{0,8:0.000}s {1}: {2}", _clock.Elapsed.TotalSeconds, direction, Printable(text));
         lock (_lines)
         {
             if (_lines.Count < MaxLines)

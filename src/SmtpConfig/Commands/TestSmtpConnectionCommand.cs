@@ -131,7 +131,7 @@ public sealed class TestSmtpConnectionCommand : SmtpCmdlet
         using var outbox = new BlockingCollection<Action>();
         using var throttle = new SemaphoreSlim(ThrottleLimit);
         bool showProgress = _requests.Count == 1;
-        Task[] workers = _requests.Select((request, index) => Task.Run(() =>
+        Task[] workers = _requests.Select(request => Task.Factory.StartNew(() =>
         {
             throttle.Wait(CancelToken);
             try
@@ -149,7 +149,7 @@ public sealed class TestSmtpConnectionCommand : SmtpCmdlet
             {
                 throttle.Release();
             }
-        }, CancelToken)).ToArray();
+        }, CancelToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
 
         Task all = Task.WhenAll(workers).ContinueWith(_ => outbox.CompleteAdding(), TaskScheduler.Default);
         try
