@@ -19,6 +19,10 @@ public sealed class SmtpConfiguration
         UserName = record.UserName;
         HasSecret = record.ProtectedSecret is not null;
         TimeoutSec = record.TimeoutSec;
+        OAuthTenantId = record.OAuth?.TenantId;
+        OAuthClientId = record.OAuth?.ClientId;
+        OAuthScope = record.OAuth?.Scope;
+        OAuthAuthority = record.OAuth?.Authority;
         SkipCertificateCheck = record.SkipCertificateCheck;
         CertificateThumbprint = record.CertificateThumbprint;
         LastValidation = record.LastValidation;
@@ -49,6 +53,18 @@ public sealed class SmtpConfiguration
     /// <summary>Whether a protected secret is stored for this profile. The secret itself is never output.</summary>
     public bool HasSecret { get; }
 
+    /// <summary>OAuth2: the directory (tenant) id, or null.</summary>
+    public string? OAuthTenantId { get; }
+
+    /// <summary>OAuth2: the application (client) id, or null.</summary>
+    public string? OAuthClientId { get; }
+
+    /// <summary>OAuth2: the scope, or null.</summary>
+    public string? OAuthScope { get; }
+
+    /// <summary>OAuth2: the authority, or null.</summary>
+    public string? OAuthAuthority { get; }
+
     /// <summary>The bound, in seconds, of a validation or test of this profile.</summary>
     public int TimeoutSec { get; }
 
@@ -67,7 +83,11 @@ public sealed class SmtpConfiguration
     /// <inheritdoc />
     public override string ToString()
     {
-        string login = UserName is null ? "no login" : $"as {UserName}";
+        string login = Authentication switch
+        {
+            AuthenticationKind.OAuth2 => $"OAuth2 app {OAuthClientId} as {UserName ?? From}",
+            _ => UserName is null ? "no login" : $"as {UserName}",
+        };
         return $"{Name}: {Server}:{Port} {Encryption}, from {From}, {login}";
     }
 }

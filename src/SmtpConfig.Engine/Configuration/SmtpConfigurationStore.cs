@@ -167,49 +167,7 @@ public sealed class SmtpConfigurationStore
             ? SmtpSettingsRules.Complete(change.Port, change.Encryption)
             : (change.Port ?? existing.Port, change.Encryption ?? existing.Encryption);
 
-        string? userName = existing?.UserName;
-        string? secret = existing?.ProtectedSecret;
-        bool secretChanged = false;
-        if (change.RemoveCredential)
-        {
-            userName = null;
-            secret = null;
-            secretChanged = existing?.ProtectedSecret is not null;
-        }
-
-        if (change.UserName is not null)
-        {
-            userName = change.UserName;
-        }
-
-        if (change.Password is not null)
-        {
-            if (userName is null)
-            {
-                throw new SmtpConfigException(ErrorIds.PasswordWithoutUserName, FailureKind.InvalidArgument, "A password was given without a user name.", "Give -Credential, or -UserName with -Password.", change.Name);
-            }
-
-            if (protectSecrets)
-            {
-                GuardAgainstLostKey(profiles, change.Name);
-            }
-
-            secret = protectSecrets ? ProtectNew(change.Password, change.Name) : "(pending)";
-            secretChanged = true;
-        }
-        else if (change.UserName is not null && secret is null)
-        {
-            if (change.CopySecretFrom is not null && !NameEquals(change.CopySecretFrom, change.Name))
-            {
-                secret = CopySecret(profiles, change.CopySecretFrom, change.Name, protectSecrets);
-                secretChanged = secret is not null;
-            }
-
-            if (secret is null)
-            {
-                throw new SmtpConfigException(ErrorIds.UserNameWithoutPassword, FailureKind.InvalidArgument, $"User name '{change.UserName}' was given without a password.", "Give -Credential (Get-Credential), or -UserName with -Password (a SecureString).", change.Name);
-            }
-        }
+        Credentials credentials = ResolveCredentials(profiles, existing, change, protectSecrets);
 
         var record = new SmtpProfileRecord
         {
@@ -218,9 +176,10 @@ public sealed class SmtpConfigurationStore
             Port = port,
             Encryption = encryption,
             From = change.From ?? existing!.From,
-            UserName = userName,
-            ProtectedSecret = secret,
-            Authentication = secret is null ? AuthenticationKind.None : AuthenticationKind.Password,
+            UserName = credentials.UserName,
+            ProtectedSecret = credentials.Secret,
+            Authentication = credentials.Kind,
+            OAuth = credentials.OAuth,
             TimeoutSec = change.TimeoutSec ?? existing?.TimeoutSec ?? SmtpSettingsRules.DefaultTimeoutSec,
             SkipCertificateCheck = change.SkipCertificateCheck ?? existing?.SkipCertificateCheck ?? false,
             CertificateThumbprint = change.CertificateThumbprint is null
@@ -231,7 +190,7 @@ public sealed class SmtpConfigurationStore
             Revision = existing?.Revision ?? 0,
         };
 
-        bool changed = created || secretChanged || !SameSettings(existing!, record);
+        bool changed = created || credentials.SecretChanged || !SameSettings(existing!, record);
         if (changed)
         {
             // Revisions are never reused, not even by a profile removed and created again under the same name, so a
@@ -242,6 +201,128 @@ public sealed class SmtpConfigurationStore
 
         IReadOnlyList<string> warnings = SmtpSettingsRules.Warnings(record.Server, record.Port, record.Encryption, record.ProtectedSecret is not null);
         return (record, created, changed, warnings);
+    }
+
+    private Credentials ResolveCredentials(List<SmtpProfileRecord> profiles, SmtpProfileRecord? existing, SmtpProfileChange change, bool protectSecrets)
+    {
+        AuthenticationKind existingKind = existing?.Authentication ?? AuthenticationKind.None;
+        bool oauthGiven = change.OAuthTenantId is not null || change.OAuthClientId is not null || change.OAuthClientSecret is not null || change.OAuthScope is not null || change.OAuthAuthority is not null;
+        AuthenticationKind? wanted = change.RemoveCredential ? AuthenticationKind.None : change.Authentication ??
+            (oauthGiven ? AuthenticationKind.OAuth2 : change.Password is not null ? AuthenticationKind.Password : null);
+
+        if (wanted == AuthenticationKind.None)
+        {
+            if (oauthGiven || change.Password is not null)
+            {
+                throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "Authentication None was asked for together with credentials.", "Leave out -Authentication None (or -NoCredential), or the credentials.", change.Name);
+            }
+
+            return new Credentials(AuthenticationKind.None, null, null, null, existing?.ProtectedSecret is not null);
+        }
+
+        if (wanted == AuthenticationKind.OAuth2)
+        {
+            return ResolveOAuth(profiles, existing, change, protectSecrets);
+        }
+
+        if (oauthGiven)
+        {
+            throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "OAuth settings were given with -Authentication Password.", "Use -Authentication OAuth2 with the -OAuth* parameters, or a password without them.", change.Name);
+        }
+
+        // Password, or no change of kind: keep an OAuth2 profile's settings when nothing about them changes.
+        if (wanted is null && existingKind == AuthenticationKind.OAuth2)
+        {
+            return new Credentials(AuthenticationKind.OAuth2, change.UserName ?? existing!.UserName, existing!.ProtectedSecret, existing.OAuth, false);
+        }
+
+        string? userName = change.UserName ?? existing?.UserName;
+        string? secret = existingKind == AuthenticationKind.Password ? existing?.ProtectedSecret : null;
+        bool secretChanged = existingKind == AuthenticationKind.OAuth2;
+        if (change.Password is not null)
+        {
+            if (userName is null)
+            {
+                throw new SmtpConfigException(ErrorIds.PasswordWithoutUserName, FailureKind.InvalidArgument, "A password was given without a user name.", "Give -Credential, or -UserName with -Password.", change.Name);
+            }
+
+            secret = Protect(profiles, change.Password, change.Name, protectSecrets);
+            secretChanged = true;
+        }
+        else if ((change.UserName is not null || wanted == AuthenticationKind.Password) && secret is null)
+        {
+            if (change.CopySecretFrom is not null && !NameEquals(change.CopySecretFrom, change.Name))
+            {
+                secret = CopySecret(profiles, change.CopySecretFrom, change.Name, protectSecrets);
+                secretChanged = secret is not null;
+            }
+
+            if (secret is null && userName is null)
+            {
+                throw new SmtpConfigException(ErrorIds.CredentialRequired, FailureKind.InvalidArgument, $"Profile '{change.Name}' authenticates with a password, but none was given.", "Add -Credential (Get-Credential), or -UserName with -Password (a SecureString).", change.Name);
+            }
+
+            if (secret is null)
+            {
+                throw new SmtpConfigException(ErrorIds.UserNameWithoutPassword, FailureKind.InvalidArgument, $"User name '{userName}' was given without a password.", "Give -Credential (Get-Credential), or -UserName with -Password (a SecureString).", change.Name);
+            }
+        }
+
+        return secret is null
+            ? new Credentials(AuthenticationKind.None, null, null, null, secretChanged)
+            : new Credentials(AuthenticationKind.Password, userName, secret, null, secretChanged);
+    }
+
+    private Credentials ResolveOAuth(List<SmtpProfileRecord> profiles, SmtpProfileRecord? existing, SmtpProfileChange change, bool protectSecrets)
+    {
+        if (change.Password is not null)
+        {
+            throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "A password was given for an OAuth2 profile.", "An OAuth2 profile authenticates with -OAuthClientSecret (or a token given to Test-/Send- with -AccessToken), not a password.", change.Name);
+        }
+
+        OAuthSettings? previous = existing?.Authentication == AuthenticationKind.OAuth2 ? existing.OAuth : null;
+        string? tenant = change.OAuthTenantId ?? previous?.TenantId;
+        string? clientId = change.OAuthClientId ?? previous?.ClientId;
+        if (string.IsNullOrWhiteSpace(tenant) || string.IsNullOrWhiteSpace(clientId))
+        {
+            throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "An OAuth2 profile needs a tenant id and a client id.", "Add -OAuthTenantId <directory (tenant) id> -OAuthClientId <application (client) id> -OAuthClientSecret <SecureString>.", change.Name);
+        }
+
+        var settings = new OAuthSettings(
+            tenant!,
+            clientId!,
+            change.OAuthScope ?? previous?.Scope ?? OAuthSettings.DefaultScope,
+            OAuthSettings.CheckAuthority(change.OAuthAuthority ?? previous?.Authority ?? OAuthSettings.DefaultAuthority));
+        string? secret = previous is not null ? existing!.ProtectedSecret : null;
+        bool secretChanged = existing?.Authentication is AuthenticationKind.Password;
+        if (change.OAuthClientSecret is not null)
+        {
+            secret = Protect(profiles, change.OAuthClientSecret, change.Name, protectSecrets);
+            secretChanged = true;
+        }
+        else if (secret is null && change.CopySecretFrom is not null && !NameEquals(change.CopySecretFrom, change.Name))
+        {
+            secret = CopySecret(profiles, change.CopySecretFrom, change.Name, protectSecrets);
+            secretChanged = secret is not null;
+        }
+
+        if (secret is null)
+        {
+            throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "An OAuth2 profile needs a client secret.", "Add -OAuthClientSecret (a SecureString), e.g. (Read-Host -AsSecureString).", change.Name);
+        }
+
+        return new Credentials(AuthenticationKind.OAuth2, change.UserName ?? existing?.UserName, secret, settings, secretChanged);
+    }
+
+    private string Protect(List<SmtpProfileRecord> profiles, SecureString secret, string profileName, bool protectSecrets)
+    {
+        if (!protectSecrets)
+        {
+            return "(pending)";
+        }
+
+        GuardAgainstLostKey(profiles, profileName);
+        return ProtectNew(secret, profileName);
     }
 
     private void GuardAgainstLostKey(List<SmtpProfileRecord> profiles, string profileName)
@@ -259,7 +340,11 @@ public sealed class SmtpConfigurationStore
         string.Equals(a.Server, b.Server, StringComparison.Ordinal) && a.Port == b.Port && a.Encryption == b.Encryption &&
         string.Equals(a.From, b.From, StringComparison.Ordinal) && string.Equals(a.UserName, b.UserName, StringComparison.Ordinal) &&
         string.Equals(a.ProtectedSecret, b.ProtectedSecret, StringComparison.Ordinal) && a.TimeoutSec == b.TimeoutSec &&
-        a.SkipCertificateCheck == b.SkipCertificateCheck && string.Equals(a.CertificateThumbprint, b.CertificateThumbprint, StringComparison.Ordinal);
+        a.SkipCertificateCheck == b.SkipCertificateCheck && string.Equals(a.CertificateThumbprint, b.CertificateThumbprint, StringComparison.Ordinal) &&
+        a.Authentication == b.Authentication && Equals(a.OAuth, b.OAuth);
+
+    /// <summary>The credential part of a profile after a change.</summary>
+    private sealed record Credentials(AuthenticationKind Kind, string? UserName, string? Secret, OAuthSettings? OAuth, bool SecretChanged);
 
     private string ProtectNew(SecureString password, string profileName)
     {

@@ -38,6 +38,24 @@ public sealed class SmtpProfileChange
     /// <summary>Copies the stored secret of this other profile (pipeline copy) when no password is given.</summary>
     public string? CopySecretFrom { get; set; }
 
+    /// <summary>How the profile authenticates; inferred from the credentials given when null.</summary>
+    public AuthenticationKind? Authentication { get; set; }
+
+    /// <summary>OAuth2: the directory (tenant) id.</summary>
+    public string? OAuthTenantId { get; set; }
+
+    /// <summary>OAuth2: the application (client) id.</summary>
+    public string? OAuthClientId { get; set; }
+
+    /// <summary>OAuth2: the client secret, protected like a password.</summary>
+    public SecureString? OAuthClientSecret { get; set; }
+
+    /// <summary>OAuth2: the scope (default https://outlook.office365.com/.default).</summary>
+    public string? OAuthScope { get; set; }
+
+    /// <summary>OAuth2: the authority (default https://login.microsoftonline.com).</summary>
+    public string? OAuthAuthority { get; set; }
+
     /// <summary>The bound of a validation or test, in seconds.</summary>
     public int? TimeoutSec { get; set; }
 

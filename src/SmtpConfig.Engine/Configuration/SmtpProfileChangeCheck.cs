@@ -27,6 +27,14 @@ internal static class SmtpProfileChangeCheck
             throw new SmtpConfigException(ErrorIds.UserNameWithoutPassword, FailureKind.InvalidArgument, "The user name is empty.", "Give the login name, or -NoCredential to remove the stored login.", change.Name);
         }
 
+        SmtpSettingsRules.CheckNoControlCharacters(change.OAuthTenantId, "OAuthTenantId");
+        SmtpSettingsRules.CheckNoControlCharacters(change.OAuthClientId, "OAuthClientId");
+        SmtpSettingsRules.CheckNoControlCharacters(change.OAuthScope, "OAuthScope");
+        if (change.OAuthAuthority is not null)
+        {
+            change.OAuthAuthority = OAuthSettings.CheckAuthority(change.OAuthAuthority);
+        }
+
         if (change.TimeoutSec is int timeout)
         {
             SmtpSettingsRules.CheckTimeout(timeout);

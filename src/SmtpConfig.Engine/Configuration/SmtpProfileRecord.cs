@@ -22,6 +22,9 @@ internal sealed record SmtpProfileRecord
     /// <summary>The secret as the protector returned it (ciphertext); null when none is stored.</summary>
     public string? ProtectedSecret { get; init; }
 
+    /// <summary>The client-credentials settings of an OAuth2 profile (its client secret is <see cref="ProtectedSecret"/>).</summary>
+    public OAuthSettings? OAuth { get; init; }
+
     public int TimeoutSec { get; init; } = SmtpSettingsRules.DefaultTimeoutSec;
 
     public bool SkipCertificateCheck { get; init; }

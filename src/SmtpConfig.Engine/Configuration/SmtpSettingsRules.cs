@@ -173,6 +173,9 @@ public static class SmtpSettingsRules
         return address!.Trim();
     }
 
+    /// <summary>The bare address of a mailbox such as "Alerts &lt;alerts@example.com&gt;" (the XOAUTH2 user, the envelope).</summary>
+    public static string AddressOf(string mailbox) => MailboxAddress.Parse(mailbox).Address;
+
     /// <summary>Refuses CR, LF and other control characters in a value.</summary>
     public static void CheckNoControlCharacters(string? value, string field)
     {

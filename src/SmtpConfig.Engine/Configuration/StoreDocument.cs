@@ -30,6 +30,16 @@ internal static class StoreDocument
                 json.WriteString("authentication", p.Authentication.ToString());
                 WriteOptional(json, "userName", p.UserName);
                 WriteOptional(json, "secret", p.ProtectedSecret);
+                if (p.OAuth is OAuthSettings o)
+                {
+                    json.WriteStartObject("oauth");
+                    json.WriteString("tenantId", o.TenantId);
+                    json.WriteString("clientId", o.ClientId);
+                    json.WriteString("scope", o.Scope);
+                    json.WriteString("authority", o.Authority);
+                    json.WriteEndObject();
+                }
+
                 json.WriteNumber("timeoutSec", p.TimeoutSec);
                 json.WriteBoolean("skipCertificateCheck", p.SkipCertificateCheck);
                 WriteOptional(json, "certificateThumbprint", p.CertificateThumbprint);
@@ -82,8 +92,15 @@ internal static class StoreDocument
                     OptionalString(v, "error"));
             }
 
+            OAuthSettings? oauth = null;
+            if (p.TryGetProperty("oauth", out JsonElement o) && o.ValueKind == JsonValueKind.Object)
+            {
+                oauth = new OAuthSettings(RequiredString(o, "tenantId"), RequiredString(o, "clientId"), RequiredString(o, "scope"), RequiredString(o, "authority"));
+            }
+
             profiles.Add(new SmtpProfileRecord
             {
+                OAuth = oauth,
                 Name = RequiredString(p, "name"),
                 Server = RequiredString(p, "server"),
                 Port = p.GetProperty("port").GetInt32(),

@@ -314,7 +314,8 @@ public sealed class ConnectionProbe
 
         private void Authenticate(CancellationToken token)
         {
-            if (_request.UserName is null || _request.Password is null)
+            bool oauth = _request.AccessToken is not null || (_request.OAuth is not null && _request.OAuthClientSecret is not null);
+            if (!oauth && (_request.UserName is null || _request.Password is null))
             {
                 return;
             }
@@ -326,10 +327,64 @@ public sealed class ConnectionProbe
                 throw new ProbeStoppedException();
             }
 
+            if (oauth)
+            {
+                AuthenticateOAuth(token);
+                return;
+            }
+
             _client.Timeout = RemainingMilliseconds();
-            _client.Authenticate(new NetworkCredential(_request.UserName, SecretText.Reveal(_request.Password)), token);
+            _client.Authenticate(new NetworkCredential(_request.UserName, SecretText.Reveal(_request.Password!)), token);
             _result.Authenticated = true;
             Pass($"as {_request.UserName}");
+        }
+
+        private void AuthenticateOAuth(CancellationToken token)
+        {
+            string user = _request.OAuthUserName ?? _request.UserName ?? (_request.From is null ? string.Empty : MailboxAddress.Parse(_request.From).Address);
+            if (!_client!.AuthenticationMechanisms.Contains("XOAUTH2"))
+            {
+                RecordFailure(SmtpStage.Authenticate, $"The server does not offer XOAUTH2 (it offers {string.Join(", ", _client.AuthenticationMechanisms)}).", "This server does not take OAuth2 tokens on this port: use a password profile, or the provider's OAuth-capable endpoint (Microsoft 365: smtp.office365.com:587).", null);
+                throw new ProbeStoppedException();
+            }
+
+            string accessToken;
+            string source;
+            if (_request.AccessToken is not null)
+            {
+                accessToken = SecretText.Reveal(_request.AccessToken);
+                source = "a caller-supplied token";
+            }
+            else
+            {
+                try
+                {
+                    accessToken = OAuth.ClientCredentialTokenSource.GetToken(_request.OAuth!, _request.OAuthClientSecret!, Remaining, token);
+                }
+                catch (OAuth.OAuthTokenException ex)
+                {
+                    RecordFailure(SmtpStage.Authenticate, ex.Message + (ex.Description is null ? string.Empty : $" ({ex.Description.Trim()})"), OAuth.OAuthDiagnosis.HintForTokenError(ex), null);
+                    throw new ProbeStoppedException();
+                }
+
+                source = $"a token for app {_request.OAuth!.ClientId}";
+            }
+
+            _client.Timeout = RemainingMilliseconds();
+            try
+            {
+                _client.Authenticate(new SaslMechanismOAuth2(user, accessToken), token);
+            }
+            catch (MailKit.Security.AuthenticationException)
+            {
+                SmtpReply? reply = SmtpReply.Parse(_transcript.LastReply);
+                (string error, string hint) = OAuth.OAuthDiagnosis.ExplainRefusal(user, accessToken, _transcript.LastChallenge, reply?.Text);
+                RecordFailure(SmtpStage.Authenticate, error, hint, reply);
+                throw new ProbeStoppedException();
+            }
+
+            _result.Authenticated = true;
+            Pass($"XOAUTH2 as {user} with {source}");
         }
 
         private void ProbeEnvelope(CancellationToken token)

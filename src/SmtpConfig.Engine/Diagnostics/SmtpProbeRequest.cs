@@ -16,15 +16,41 @@ public sealed class SmtpProbeRequest
     }
 
     /// <summary>A request for a saved profile with its decrypted secret.</summary>
-    public static SmtpProbeRequest ForProfile(SmtpConfiguration profile, SecureString? secret) => new(profile.Server, profile.Port, profile.Encryption)
+    public static SmtpProbeRequest ForProfile(SmtpConfiguration profile, SecureString? secret)
     {
-        ProfileName = profile.Name,
-        UserName = secret is null ? null : profile.UserName,
-        Password = secret,
-        TimeoutSec = profile.TimeoutSec,
-        SkipCertificateCheck = profile.SkipCertificateCheck,
-        CertificateThumbprint = profile.CertificateThumbprint,
-    };
+        var request = new SmtpProbeRequest(profile.Server, profile.Port, profile.Encryption)
+        {
+            ProfileName = profile.Name,
+            TimeoutSec = profile.TimeoutSec,
+            SkipCertificateCheck = profile.SkipCertificateCheck,
+            CertificateThumbprint = profile.CertificateThumbprint,
+            OAuthUserName = profile.UserName ?? MimeKit.MailboxAddress.Parse(profile.From).Address,
+        };
+        if (profile.Authentication == AuthenticationKind.OAuth2 && secret is not null)
+        {
+            request.OAuth = new OAuthSettings(profile.OAuthTenantId!, profile.OAuthClientId!, profile.OAuthScope!, profile.OAuthAuthority!);
+            request.OAuthClientSecret = secret;
+        }
+        else if (secret is not null)
+        {
+            request.UserName = profile.UserName;
+            request.Password = secret;
+        }
+
+        return request;
+    }
+
+    /// <summary>A caller-supplied OAuth2 access token (XOAUTH2); wins over any stored credentials.</summary>
+    public SecureString? AccessToken { get; set; }
+
+    /// <summary>The client-credentials flow that fetches the token (OAuth2 profiles).</summary>
+    public OAuthSettings? OAuth { get; set; }
+
+    /// <summary>The client secret for <see cref="OAuth"/>.</summary>
+    public SecureString? OAuthClientSecret { get; set; }
+
+    /// <summary>The XOAUTH2 user: the profile's user name, else its From address.</summary>
+    public string? OAuthUserName { get; set; }
 
     /// <summary>The profile's name, when testing a saved profile.</summary>
     public string? ProfileName { get; set; }

@@ -46,6 +46,9 @@ internal sealed class TranscriptRecorder : IProtocolLogger
     /// <summary>The lines of the last complete reply to EHLO.</summary>
     public IReadOnlyList<string> LastEhloReply { get; private set; } = Array.Empty<string>();
 
+    /// <summary>The text of the last 334 challenge during AUTH (e.g. XOAUTH2's base64 JSON error status).</summary>
+    public string? LastChallenge { get; private set; }
+
     /// <summary>Whether the client sent STARTTLS.</summary>
     public bool SentStartTls { get; private set; }
 
@@ -119,6 +122,11 @@ internal sealed class TranscriptRecorder : IProtocolLogger
             {
                 _inData = true;
                 _dataLines = 0;
+            }
+
+            if (_inAuthExchange && line.StartsWith("334", StringComparison.Ordinal))
+            {
+                LastChallenge = line.Length > 4 ? line.Substring(4) : string.Empty;
             }
 
             // A 334 continues an AUTH exchange; anything else ends it.

@@ -36,6 +36,9 @@ public static class ErrorIds
     /// <summary>A user name was given without a password.</summary>
     public const string UserNameWithoutPassword = "UserNameWithoutPassword";
 
+    /// <summary>Authentication Password was asked for (e.g. by a preset) but no credentials were given.</summary>
+    public const string CredentialRequired = "CredentialRequired";
+
     /// <summary>A password was given without a user name.</summary>
     public const string PasswordWithoutUserName = "PasswordWithoutUserName";
 
@@ -56,6 +59,15 @@ public static class ErrorIds
 
     /// <summary>A stored secret cannot be decrypted: tampered, or another user's key.</summary>
     public const string SecretUnreadable = "SecretUnreadable";
+
+    /// <summary>OAuth2 settings that are missing, incomplete or mixed with a password.</summary>
+    public const string InvalidOAuthSettings = "InvalidOAuthSettings";
+
+    /// <summary>An OAuth authority over plain http to another machine.</summary>
+    public const string OAuthAuthorityInsecure = "OAuthAuthorityInsecure";
+
+    /// <summary>An unknown provider preset or region.</summary>
+    public const string InvalidPreset = "InvalidPreset";
 
     /// <summary>The check after saving failed; the profile stays saved.</summary>
     public const string SmtpValidationFailed = "SmtpValidationFailed";

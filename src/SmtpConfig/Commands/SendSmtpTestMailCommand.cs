@@ -77,6 +77,10 @@ public sealed class SendSmtpTestMailCommand : SmtpCmdlet
     [Parameter]
     public string? CertificateThumbprint { get; set; }
 
+    /// <summary>An OAuth2 access token to authenticate with (XOAUTH2), e.g. from a managed identity; the user is -UserName, else the From address.</summary>
+    [Parameter]
+    public SecureString? AccessToken { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -125,12 +129,12 @@ public sealed class SendSmtpTestMailCommand : SmtpCmdlet
             SmtpSettingsRules.CheckPort(port);
             string? user = Credential?.UserName ?? UserName;
             SecureString? password = Credential?.Password ?? Password;
-            if ((user is null) != (password is null))
+            if ((user is null) != (password is null) && !(AccessToken is not null && password is null))
             {
                 throw new SmtpConfigException(user is null ? ErrorIds.PasswordWithoutUserName : ErrorIds.UserNameWithoutPassword, FailureKind.InvalidArgument, "A user name and a password go together.", "Give -Credential, or -UserName with -Password.", Server);
             }
 
-            connection = new SmtpProbeRequest(Server, port, encryption) { UserName = user, Password = password };
+            connection = new SmtpProbeRequest(Server, port, encryption) { UserName = user, Password = password, OAuthUserName = user };
             from = From;
         }
         else
@@ -143,6 +147,12 @@ public sealed class SendSmtpTestMailCommand : SmtpCmdlet
         if (IsBound(nameof(TimeoutSec)))
         {
             connection.TimeoutSec = SmtpSettingsRules.CheckTimeout(TimeoutSec);
+        }
+
+        if (AccessToken is not null)
+        {
+            connection.AccessToken = AccessToken;
+            connection.OAuthUserName ??= SmtpSettingsRules.AddressOf(from);
         }
 
         connection.SkipCertificateCheck |= SkipCertificateCheck.IsPresent;

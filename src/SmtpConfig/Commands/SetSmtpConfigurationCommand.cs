@@ -22,6 +22,8 @@ public sealed class SetSmtpConfigurationCommand : SmtpCmdlet
     // Stored as int: an engine enum as a field would make PowerShell load the engine while it scans this assembly,
     // before the module's load context is in place.
     private int _encryption;
+    private int _authentication;
+    private int _preset;
 
     /// <summary>The profile to create or change; Default when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -62,6 +64,38 @@ public sealed class SetSmtpConfigurationCommand : SmtpCmdlet
     [Parameter(Mandatory = true, ParameterSetName = NoCredentialSet)]
     public SwitchParameter NoCredential { get; set; }
 
+    /// <summary>None, Password or OAuth2; inferred from the credentials given when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public AuthenticationKind Authentication { get => (AuthenticationKind)_authentication; set => _authentication = (int)value; }
+
+    /// <summary>OAuth2: the directory (tenant) id or verified domain.</summary>
+    [Parameter(ParameterSetName = SettingsSet, ValueFromPipelineByPropertyName = true)]
+    public string? OAuthTenantId { get; set; }
+
+    /// <summary>OAuth2: the application (client) id.</summary>
+    [Parameter(ParameterSetName = SettingsSet, ValueFromPipelineByPropertyName = true)]
+    public string? OAuthClientId { get; set; }
+
+    /// <summary>OAuth2: the client secret, stored protected like a password.</summary>
+    [Parameter(ParameterSetName = SettingsSet)]
+    public SecureString? OAuthClientSecret { get; set; }
+
+    /// <summary>OAuth2: the scope (default https://outlook.office365.com/.default).</summary>
+    [Parameter(ParameterSetName = SettingsSet, ValueFromPipelineByPropertyName = true)]
+    public string? OAuthScope { get; set; }
+
+    /// <summary>OAuth2: the authority (default https://login.microsoftonline.com); plain http only on loopback.</summary>
+    [Parameter(ParameterSetName = SettingsSet, ValueFromPipelineByPropertyName = true)]
+    public string? OAuthAuthority { get; set; }
+
+    /// <summary>Fills server, port, encryption and authentication with a provider's documented values.</summary>
+    [Parameter]
+    public ProviderPreset Preset { get => (ProviderPreset)_preset; set => _preset = (int)value; }
+
+    /// <summary>The Amazon SES region for -Preset AmazonSES (default us-east-1).</summary>
+    [Parameter]
+    public string? Region { get; set; }
+
     /// <summary>The bound of validation and tests of this profile, in seconds (default 10).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public int TimeoutSec { get; set; }
@@ -90,10 +124,11 @@ public sealed class SetSmtpConfigurationCommand : SmtpCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        SmtpProfileChange change = BuildChange();
+        SmtpProfileChange change;
         SmtpSaveResult preview;
         try
         {
+            change = BuildChange();
             preview = Store.Preview(change);
         }
         catch (SmtpConfigException ex)
@@ -145,6 +180,12 @@ public sealed class SetSmtpConfigurationCommand : SmtpCmdlet
             SkipCertificateCheck = IsBound(nameof(SkipCertificateCheck)) ? SkipCertificateCheck.IsPresent : null,
             CertificateThumbprint = IsBound(nameof(CertificateThumbprint)) ? CertificateThumbprint ?? string.Empty : null,
             RemoveCredential = NoCredential.IsPresent,
+            Authentication = IsBound(nameof(Authentication)) ? Authentication : null,
+            OAuthTenantId = IsBound(nameof(OAuthTenantId)) ? OAuthTenantId : null,
+            OAuthClientId = IsBound(nameof(OAuthClientId)) ? OAuthClientId : null,
+            OAuthClientSecret = IsBound(nameof(OAuthClientSecret)) ? OAuthClientSecret : null,
+            OAuthScope = IsBound(nameof(OAuthScope)) ? OAuthScope : null,
+            OAuthAuthority = IsBound(nameof(OAuthAuthority)) ? OAuthAuthority : null,
         };
 
         if (Credential is not null)
@@ -156,6 +197,15 @@ public sealed class SetSmtpConfigurationCommand : SmtpCmdlet
         {
             change.UserName = IsBound(nameof(UserName)) ? UserName : null;
             change.Password = IsBound(nameof(Password)) ? Password : null;
+        }
+
+        if (IsBound(nameof(Preset)))
+        {
+            ProviderPresets.Apply(change, Preset, Region);
+        }
+        else if (IsBound(nameof(Region)))
+        {
+            throw new SmtpConfigException(ErrorIds.InvalidPreset, FailureKind.InvalidArgument, "-Region goes with -Preset AmazonSES.", "Add -Preset AmazonSES, or leave out -Region.", Region);
         }
 
         // A profile piped in brings its user name but never its secret: copy the stored one.

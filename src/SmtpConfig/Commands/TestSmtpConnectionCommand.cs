@@ -77,6 +77,10 @@ public sealed class TestSmtpConnectionCommand : SmtpCmdlet
     [Parameter]
     public string? CertificateThumbprint { get; set; }
 
+    /// <summary>An OAuth2 access token to authenticate with (XOAUTH2), e.g. from a managed identity; the user is -UserName, else the From address.</summary>
+    [Parameter]
+    public SecureString? AccessToken { get; set; }
+
     /// <summary>Returns only $true or $false per test.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
@@ -189,7 +193,7 @@ public sealed class TestSmtpConnectionCommand : SmtpCmdlet
         SmtpSettingsRules.CheckPort(port);
         string? user = Credential?.UserName ?? UserName;
         SecureString? password = Credential?.Password ?? Password;
-        if (user is not null && password is null)
+        if (user is not null && password is null && AccessToken is null)
         {
             throw new SmtpConfigException(ErrorIds.UserNameWithoutPassword, FailureKind.InvalidArgument, $"User name '{user}' was given without a password.", "Give -Credential, or -UserName with -Password.", user);
         }
@@ -200,7 +204,7 @@ public sealed class TestSmtpConnectionCommand : SmtpCmdlet
         }
 
         SmtpSettingsRules.CheckNoControlCharacters(user, "UserName");
-        return new SmtpProbeRequest(Server, port, encryption) { UserName = user, Password = password };
+        return new SmtpProbeRequest(Server, port, encryption) { UserName = user, Password = password, OAuthUserName = user };
     }
 
     private SmtpProbeRequest Decorate(SmtpProbeRequest request)
@@ -219,6 +223,12 @@ public sealed class TestSmtpConnectionCommand : SmtpCmdlet
         if (IsBound(nameof(TimeoutSec)))
         {
             request.TimeoutSec = SmtpSettingsRules.CheckTimeout(TimeoutSec);
+        }
+
+        if (AccessToken is not null)
+        {
+            request.AccessToken = AccessToken;
+            request.OAuthUserName ??= request.From is null ? null : SmtpSettingsRules.AddressOf(request.From);
         }
 
         if (SkipCertificateCheck)
