@@ -165,7 +165,8 @@ public static class SmtpSettingsRules
         options.AddressParserComplianceMode = RfcComplianceMode.Strict;
         options.AllowAddressesWithoutDomain = false;
         if (!InternetAddressList.TryParse(options, address, out InternetAddressList? list) || list.Count != 1 ||
-            list[0] is not MailboxAddress mailbox || string.IsNullOrEmpty(mailbox.Domain) || string.IsNullOrEmpty(mailbox.LocalPart))
+            list[0] is not MailboxAddress mailbox || string.IsNullOrEmpty(mailbox.Domain) || string.IsNullOrEmpty(mailbox.LocalPart) ||
+            !MailboxAddress.TryParse(address, out _))
         {
             throw new SmtpConfigException(errorId, FailureKind.InvalidArgument, $"'{address}' is not exactly one valid {what} mailbox.", "Give one address such as alerts@example.com or \"Alerts <alerts@example.com>\".", address);
         }

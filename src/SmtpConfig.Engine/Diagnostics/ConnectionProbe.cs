@@ -471,6 +471,12 @@ public sealed class ConnectionProbe
                     _ when mail.Accepted.Count == 0 && mail.Rejected.Count > 0 => (SmtpStage.RcptTo, FailureHints.ForRecipient(SmtpReply.Parse($"{mail.Rejected[0].StatusCode} {mail.Rejected[0].Response}"))),
                     _ => (SmtpStage.Data, FailureHints.ForData(reply)),
                 };
+                if (stage == SmtpStage.RcptTo && mail.Rejected.Count > 0)
+                {
+                    // MailKit reports "no recipients accepted" as its own 554: the server's words are the refusals.
+                    reply = SmtpReply.Parse($"{mail.Rejected[0].StatusCode} {mail.Rejected[0].Response}");
+                }
+
                 PassMailStages(mail, stage);
                 string error = stage == SmtpStage.RcptTo && mail.Rejected.Count > 0
                     ? "The server refused every recipient: " + string.Join("; ", mail.Rejected)

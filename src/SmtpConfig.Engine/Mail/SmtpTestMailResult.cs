@@ -23,7 +23,7 @@ public sealed class SmtpTestMailResult
     }
 
     /// <summary>Every recipient was accepted and the server accepted the message data.</summary>
-    public bool Succeeded => Session.Succeeded && RejectedRecipients.Count == 0 && ServerResponse is not null;
+    public bool Succeeded => Session.Succeeded && RejectedRecipients.Count == 0 && ServerResponse is not null && Session.FailedStage is null;
 
     /// <summary>The short id in the subject and the X-SmtpConfig-TestId header: search the inbox for it.</summary>
     public string TestId { get; }
@@ -46,7 +46,7 @@ public sealed class SmtpTestMailResult
     /// <summary>The recipients the server refused, each with its code and reply.</summary>
     public IReadOnlyList<SmtpRecipientRejection> RejectedRecipients { get; internal set; } = Array.Empty<SmtpRecipientRejection>();
 
-    /// <summary>The server's full reply to the end of DATA, e.g. "250 2.0.0 Ok: queued as 4XyZ".</summary>
+    /// <summary>The server's full reply to the end of DATA, e.g. "250 2.0.0 Ok: queued as 4XyZ" (on a refusal, the refusing reply).</summary>
     public string? ServerResponse { get; internal set; }
 
     /// <summary>The queue id parsed from <see cref="ServerResponse"/>, where the reply carries one.</summary>

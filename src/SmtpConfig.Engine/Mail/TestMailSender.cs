@@ -46,7 +46,8 @@ public static class TestMailSender
         {
             AcceptedRecipients = plan.Accepted.ToList(),
             RejectedRecipients = plan.Rejected.ToList(),
-            ServerResponse = plan.DataResponse,
+            // On success the reply to DATA; on a refusal the reply that refused (e.g. 552 at the end of DATA).
+            ServerResponse = plan.DataResponse ?? session.ServerResponse,
             QueueId = QueueIdParser.Parse(plan.DataResponse),
         };
     }

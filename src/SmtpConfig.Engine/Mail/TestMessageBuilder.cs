@@ -40,7 +40,8 @@ internal static class TestMessageBuilder
         message.To.AddRange(to);
         message.Subject = request.Subject ?? $"SmtpConfig test message {testId}";
         message.Date = now;
-        message.MessageId = $"smtpconfig.{testId}.{now.ToUnixTimeSeconds()}@{from.Domain}";
+        // IDNA: the header must stay 7-bit when the server does not speak SMTPUTF8.
+        message.MessageId = $"smtpconfig.{testId}.{now.ToUnixTimeSeconds()}@{new IdnMapping().GetAscii(from.Domain)}";
         message.Headers.Add(TestIdHeader, testId);
 
         SmtpProbeRequest c = request.Connection;
