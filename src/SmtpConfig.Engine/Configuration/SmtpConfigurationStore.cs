@@ -212,9 +212,15 @@ public sealed class SmtpConfigurationStore
 
         if (wanted == AuthenticationKind.None)
         {
-            if (oauthGiven || change.Password is not null)
+            if (change.Password is not null)
             {
-                throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "Authentication None was asked for together with credentials.", "Leave out -Authentication None (or -NoCredential), or the credentials.", change.Name);
+                // The login is being removed, so the password would belong to no user.
+                throw new SmtpConfigException(ErrorIds.PasswordWithoutUserName, FailureKind.InvalidArgument, "A password was given while the login is being removed (Authentication None).", "Leave out -Authentication None (or -NoCredential), or the password.", change.Name);
+            }
+
+            if (oauthGiven)
+            {
+                throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "Authentication None was asked for together with OAuth settings.", "Leave out -Authentication None (or -NoCredential), or the -OAuth* parameters.", change.Name);
             }
 
             return new Credentials(AuthenticationKind.None, null, null, null, existing?.ProtectedSecret is not null);
@@ -407,7 +413,7 @@ public sealed class SmtpConfigurationStore
         {
             return StoreDocument.Read(content);
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException or InvalidOperationException or ArgumentException or OverflowException)
         {
             throw new SmtpConfigException(ErrorIds.StoreDamaged, FailureKind.ReadError, $"The SMTP profile store '{FilePath}' is damaged and was left untouched: {ex.Message}", $"Move the file aside (it is kept as it is) and re-create the profiles with Set-SmtpConfiguration, or restore it from a backup.", FilePath, ex);
         }

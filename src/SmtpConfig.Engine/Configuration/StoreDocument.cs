@@ -86,7 +86,7 @@ internal static class StoreDocument
             {
                 string? stage = OptionalString(v, "failedStage");
                 validation = new SmtpValidationRecord(
-                    DateTimeOffset.Parse(v.GetProperty("at").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+                    DateTimeOffset.Parse(RequiredString(v, "at"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
                     v.GetProperty("succeeded").GetBoolean(),
                     stage is null ? null : ParseEnum<SmtpStage>(stage),
                     OptionalString(v, "error"));

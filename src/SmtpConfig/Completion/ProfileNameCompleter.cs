@@ -18,7 +18,7 @@ public sealed class ProfileNameCompleter : IArgumentCompleter
         {
             profiles = SmtpConfigurationStore.OpenDefault().GetAll();
         }
-        catch (SmtpConfigException)
+        catch (Exception)
         {
             // Completion must never throw: a damaged or insecure store shows up when a command runs.
             return Array.Empty<CompletionResult>();
