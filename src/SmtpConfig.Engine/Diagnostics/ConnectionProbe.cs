@@ -379,6 +379,12 @@ public sealed class ConnectionProbe
             {
                 SmtpReply? reply = SmtpReply.Parse(_transcript.LastReply);
                 (string error, string hint) = OAuth.OAuthDiagnosis.ExplainRefusal(user, accessToken, _transcript.LastChallenge, reply?.Text);
+                if (reply is { Code: >= 400 and < 500 })
+                {
+                    // A temporary refusal says nothing about the token: try again later, the facts stay in Error.
+                    hint = FailureHints.Temporary;
+                }
+
                 RecordFailure(SmtpStage.Authenticate, error, hint, reply);
                 throw new ProbeStoppedException();
             }
@@ -482,6 +488,7 @@ public sealed class ConnectionProbe
                     ? "The server refused every recipient: " + string.Join("; ", mail.Rejected)
                     : $"The server refused the message at {stage}: {(int)ex.StatusCode} {ex.Message}";
                 RecordFailure(stage, error, hint, reply);
+                QuitQuietly(token);
                 throw new ProbeStoppedException();
             }
             catch (Exception ex) when (ex is IOException or SmtpProtocolException)
@@ -540,7 +547,7 @@ public sealed class ConnectionProbe
             {
                 _client!.Disconnect(true, token);
             }
-            catch (Exception ex) when (ex is IOException or SmtpProtocolException or SmtpCommandException)
+            catch (Exception ex) when (ex is IOException or SmtpProtocolException or SmtpCommandException or MailKit.ServiceNotConnectedException)
             {
                 // As above.
             }

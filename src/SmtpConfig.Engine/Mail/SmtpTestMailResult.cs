@@ -80,7 +80,9 @@ public sealed class SmtpTestMailResult
     public string? Error => Session.Error ?? (RejectedRecipients.Count > 0 ? "The server refused " + string.Join("; ", RejectedRecipients) : null);
 
     /// <summary>What to do about it; on success, what "accepted" does not prove.</summary>
-    public string? Hint => Session.Hint ?? (RejectedRecipients.Count > 0 ? Diagnostics.FailureHints.RecipientUnknown : Succeeded ? AcceptedIsNotDelivered : null);
+    public string? Hint => Session.Hint ?? (RejectedRecipients.Count > 0
+        ? Diagnostics.FailureHints.ForRecipient(Diagnostics.SmtpReply.Parse($"{RejectedRecipients[0].StatusCode} {RejectedRecipients[0].Response}"))
+        : Succeeded ? AcceptedIsNotDelivered : null);
 
     /// <summary>Things that worked but deserve attention.</summary>
     public IReadOnlyList<string> Warnings => Session.Warnings;
