@@ -68,7 +68,10 @@ function Start-TestServers([string] $Root, [string] $RunRoot) {
     $availability = Test-PostfixAvailable -Detailed
     if ($availability.Available) {
         Write-Host '== Starting the Postfix fixture'
-        $fixture = Start-PostfixFixture -Root (Join-Path $RunRoot 'postfix') -Authority $ca -RejectSenderAtMailFrom
+        # Postfix's own user must be able to walk to its folders: a clone under a private home folder would not do.
+        $postfixRoot = Join-Path ([IO.Path]::GetTempPath()) ("smtpconfig-postfix-" + [guid]::NewGuid().ToString('N').Substring(0, 12))
+        New-Item -ItemType Directory -Path $postfixRoot | Out-Null
+        $fixture = Start-PostfixFixture -Root $postfixRoot -Authority $ca -RejectSenderAtMailFrom
         $fixturePath = Join-Path $RunRoot 'postfix.json'
         $fixture | Select-Object * -ExcludeProperty Certificate | ConvertTo-Json | Set-Content -Path $fixturePath
         $environment['SMTPCONFIG_TEST_POSTFIX'] = $fixturePath
@@ -90,6 +93,7 @@ function Start-TestServers([string] $Root, [string] $RunRoot) {
 function Stop-TestServers($Servers) {
     if ($Servers -and $Servers.Postfix) {
         Stop-PostfixFixture -Fixture $Servers.Postfix
+        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $Servers.Postfix.Root
     }
 }
 
