@@ -135,6 +135,13 @@ internal sealed class CertificateInspector
     private void CheckRevocation(X509Certificate2 cert, X509Chain? original)
     {
         // SslStream validated without revocation (a private CA without CRL must not fail or stall). Check it here, bounded.
+        if (!NamesRevocationSource(cert))
+        {
+            // Nothing to ask: no chain build (it costs about a millisecond per connection), just the honest warning.
+            Warnings.Add("The certificate names no CRL or OCSP responder, so its revocation status could not be determined; it was accepted.");
+            return;
+        }
+
         try
         {
             using var chain = new X509Chain();
@@ -165,6 +172,9 @@ internal sealed class CertificateInspector
             Warnings.Add("The certificate's revocation status could not be determined; it was accepted.");
         }
     }
+
+    private static bool NamesRevocationSource(X509Certificate2 cert) =>
+        cert.Extensions.Cast<X509Extension>().Any(e => e.Oid?.Value is "2.5.29.31" or "1.3.6.1.5.5.7.1.1");
 
     private static SmtpCertificateInfo Describe(X509Certificate2 cert, IReadOnlyList<string> chainStatus)
     {

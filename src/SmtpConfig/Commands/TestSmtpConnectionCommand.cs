@@ -131,23 +131,32 @@ public sealed class TestSmtpConnectionCommand : SmtpCmdlet
             return;
         }
 
+        if (_requests.Count == 1)
+        {
+            // One test: run it right here, no worker and no hand-off.
+            SmtpProbeRequest request = _requests[0];
+            string activity = $"Testing {request.Server}:{request.Port} {request.Encryption}";
+            Emit(ConnectionProbe.Run(request, CancelToken, stage => WriteProgress(new ProgressRecord(1, activity, $"Stage {stage}"))));
+            WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            return;
+        }
+
         // Workers only post; everything reaches the pipeline from this thread, as PowerShell requires.
         using var outbox = new BlockingCollection<Action>();
         using var throttle = new SemaphoreSlim(ThrottleLimit);
-        bool showProgress = _requests.Count == 1;
+        int done = 0;
         Task[] workers = _requests.Select(request => Task.Factory.StartNew(() =>
         {
             throttle.Wait(CancelToken);
             try
             {
-                SmtpConnectionTestResult result = ConnectionProbe.Run(request, CancelToken, stage =>
+                SmtpConnectionTestResult result = ConnectionProbe.Run(request, CancelToken);
+                outbox.Add(() =>
                 {
-                    if (showProgress)
-                    {
-                        outbox.Add(() => WriteProgress(new ProgressRecord(1, $"Testing {request.Server}:{request.Port} {request.Encryption}", $"Stage {stage}")));
-                    }
+                    Emit(result);
+                    done++;
+                    WriteProgress(new ProgressRecord(1, $"Testing {_requests.Count} SMTP profiles", $"{done} of {_requests.Count} done") { PercentComplete = done * 100 / _requests.Count });
                 });
-                outbox.Add(() => Emit(result));
             }
             finally
             {
@@ -169,10 +178,7 @@ public sealed class TestSmtpConnectionCommand : SmtpCmdlet
         }
 
         all.Wait(TimeSpan.FromSeconds(2));
-        if (showProgress)
-        {
-            WriteProgress(new ProgressRecord(1, "Testing", "Done") { RecordType = ProgressRecordType.Completed });
-        }
+        WriteProgress(new ProgressRecord(1, $"Testing {_requests.Count} SMTP profiles", "Done") { RecordType = ProgressRecordType.Completed });
     }
 
     private void Emit(SmtpConnectionTestResult result)
