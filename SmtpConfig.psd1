@@ -9,7 +9,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @('SmtpConfig.Format.ps1xml')
+    # SmtpConfig.Format.ps1xml is loaded on the first use of a cmdlet, not here: see Loading/FormatDataLoader.cs.
     CmdletsToExport      = @(
         'Get-SmtpConfiguration'
         'Set-SmtpConfiguration'

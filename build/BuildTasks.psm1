@@ -101,6 +101,12 @@ function Write-TestSummary([object[]] $Suites, [string] $PostfixSkipReason) {
     $passed = 0; $failed = 0; $skipped = 0
     foreach ($suite in $Suites) {
         $s = $suite.Summary
+        if ($null -eq $s -or $s.Passed -isnot [ValueType] -or $s.Failed -isnot [ValueType]) {
+            # A suite without counts did not run properly: that is a failure, whatever else passed.
+            Write-Host "$($suite.Name): no test counts (the run broke)"
+            $s = [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; SkippedNames = @(); FailedNames = @("$($suite.Name) run produced no counts") }
+        }
+
         Write-Host ("{0}: {1} passed, {2} failed, {3} skipped" -f $suite.Name, $s.Passed, $s.Failed, $s.Skipped)
         foreach ($name in @($s.FailedNames)) { if ($name) { Write-Host "  FAILED  $name" } }
         foreach ($name in @($s.SkippedNames)) { if ($name) { Write-Host "  skipped $name" } }

@@ -8,6 +8,8 @@ param(
     [Parameter(Mandatory)] [string] $TestPath
 )
 $ErrorActionPreference = 'Stop'
+# Plain text: ANSI escapes in captured error messages are not valid XML in the NUnit report.
+$PSStyle.OutputRendering = 'PlainText'
 Import-Module $PesterPath -Force
 
 $config = New-PesterConfiguration
@@ -19,7 +21,15 @@ $config.TestResult.Enabled = $true
 $config.TestResult.OutputFormat = 'NUnitXml'
 $config.TestResult.OutputPath = [IO.Path]::ChangeExtension($SummaryPath, '.xml')
 
-$result = Invoke-Pester -Configuration $config
+try {
+    $result = Invoke-Pester -Configuration $config
+}
+catch {
+    # The run itself broke (not a test): say so as a failure, never as an empty success.
+    [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; SkippedNames = @(); FailedNames = @("Pester run failed: $_") } |
+        ConvertTo-Json | Set-Content -Path $SummaryPath
+    exit 1
+}
 # A file that fails in BeforeAll/Discovery leaves its tests uncounted: count such containers as failures.
 $failedContainers = @($result.Containers | Where-Object { $_.Result -eq 'Failed' -and $_.FailedCount -eq 0 })
 [pscustomobject]@{

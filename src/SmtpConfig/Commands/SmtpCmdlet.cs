@@ -25,6 +25,9 @@ public abstract class SmtpCmdlet : PSCmdlet, IDisposable
     }
 
     /// <inheritdoc />
+    protected override void BeginProcessing() => Loading.FormatDataLoader.EnsureLoaded(this);
+
+    /// <inheritdoc />
     protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>Reports an engine failure for this input and goes on with the next.</summary>
