@@ -394,6 +394,22 @@ try {
     ('{0:0.000} ({1:0} ms / {2:0} ms; +{3:0} ms; median of per-round ratios {4:0.000})' -f $importRatio, $import.MedianB, $import.MedianA, ($import.MedianB - $import.MedianA), $import.MedianPairRatio) '≤ 1.10' ($importRatio -le $Budget.ImportRatio)
     $details.Import = [pscustomobject]@{ Measured = $import; Inside = $importInside }
 
+    # The floor: the first cmdlet a fresh pwsh runs costs the same for any module. An empty manifest shows it, so the
+    # part that is SmtpConfig's own can be told apart from what every Import-Module pays.
+    $emptyModule = Join-Path $work 'empty/empty.psd1'
+    New-Item -ItemType Directory -Force -Path (Split-Path $emptyModule) | Out-Null
+    Set-Content -Path $emptyModule -Value "@{ ModuleVersion = '1.0'; GUID = '00000000-0000-0000-0000-000000000001' }"
+    $floor = Invoke-Interleaved -Count $Rounds -Label 'import-floor' -A {
+        $r = Invoke-TimedProcess (New-ChildStartInfo -Pwsh -Arguments @('-NoProfile', '-c', "Import-Module '$emptyModule'"))
+        if ($r.ExitCode -ne 0) { throw "Import-Module (empty) failed: $($r.Error)" }; $r.Ms
+    } -B {
+        $r = Invoke-TimedProcess (New-ChildStartInfo -Pwsh -Arguments @('-NoProfile', '-c', $importCommand))
+        if ($r.ExitCode -ne 0) { throw "Import-Module failed: $($r.Error)" }; $r.Ms
+    }
+    Add-Row '1r' 'Reference: SmtpConfig''s import over an empty module''s import (whole processes, interleaved)' `
+    ('{0:0.000} ({1:0} ms / {2:0} ms; empty module over pwsh -c 1: {3:0.000})' -f ($floor.MedianB / $floor.MedianA), $floor.MedianB, $floor.MedianA, ($floor.MedianA / $import.MedianA)) 'none' $null
+    $details.ImportFloor = $floor
+
     # ---- 2. warm probe vs raw MailKit
     Write-Host "== Bench 2: warm Test-SmtpConnection vs raw MailKit ($Rounds rounds x $Iterations probes each, interleaved)"
     $warmPath = Join-Path $work 'warm-worker.ps1'
