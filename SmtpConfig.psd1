@@ -16,6 +16,7 @@
         'Remove-SmtpConfiguration'
         'Test-SmtpConnection'
         'Send-SmtpTestMail'
+        'Find-SmtpSetting'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

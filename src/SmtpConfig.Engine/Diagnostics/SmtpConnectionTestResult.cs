@@ -87,6 +87,9 @@ public sealed class SmtpConnectionTestResult
     /// <summary>The whole test's duration.</summary>
     public TimeSpan Duration { get; internal set; }
 
+    /// <summary>Find-SmtpSetting: the Set-SmtpConfiguration parameters that worked (null otherwise).</summary>
+    public string? Recommendation { get; internal set; }
+
     /// <summary>The SMTP dialogue, one line per exchange with elapsed time and direction; AUTH payloads are redacted.</summary>
     public IReadOnlyList<string> Transcript { get; internal set; } = Array.Empty<string>();
 

@@ -1,11 +1,8 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
-using System.Threading;
-using System.Threading.Tasks;
 using SmtpConfig.Completion;
 using SmtpConfig.Diagnostics;
 
@@ -126,59 +123,10 @@ public sealed class TestSmtpConnectionCommand : SmtpCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        if (_requests.Count == 0)
+        if (_requests.Count > 0)
         {
-            return;
+            ProbeBatch.Run(this, _requests, ThrottleLimit, $"Testing {_requests.Count} SMTP profiles", Emit, CancelToken);
         }
-
-        if (_requests.Count == 1)
-        {
-            // One test: run it right here, no worker and no hand-off.
-            SmtpProbeRequest request = _requests[0];
-            string activity = $"Testing {request.Server}:{request.Port} {request.Encryption}";
-            Emit(ConnectionProbe.Run(request, CancelToken, stage => WriteProgress(new ProgressRecord(1, activity, $"Stage {stage}"))));
-            WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
-            return;
-        }
-
-        // Workers only post; everything reaches the pipeline from this thread, as PowerShell requires.
-        using var outbox = new BlockingCollection<Action>();
-        using var throttle = new SemaphoreSlim(ThrottleLimit);
-        int done = 0;
-        Task[] workers = _requests.Select(request => Task.Factory.StartNew(() =>
-        {
-            throttle.Wait(CancelToken);
-            try
-            {
-                SmtpConnectionTestResult result = ConnectionProbe.Run(request, CancelToken);
-                outbox.Add(() =>
-                {
-                    Emit(result);
-                    done++;
-                    WriteProgress(new ProgressRecord(1, $"Testing {_requests.Count} SMTP profiles", $"{done} of {_requests.Count} done") { PercentComplete = done * 100 / _requests.Count });
-                });
-            }
-            finally
-            {
-                throttle.Release();
-            }
-        }, CancelToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
-
-        Task all = Task.WhenAll(workers).ContinueWith(_ => outbox.CompleteAdding(), TaskScheduler.Default);
-        try
-        {
-            foreach (Action action in outbox.GetConsumingEnumerable(CancelToken))
-            {
-                action();
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl+C: PowerShell stops the pipeline; the workers see the same token.
-        }
-
-        all.Wait(TimeSpan.FromSeconds(2));
-        WriteProgress(new ProgressRecord(1, $"Testing {_requests.Count} SMTP profiles", "Done") { RecordType = ProgressRecordType.Completed });
     }
 
     private void Emit(SmtpConnectionTestResult result)
