@@ -23,6 +23,8 @@ public sealed class SmtpConfiguration
         OAuthClientId = record.OAuth?.ClientId;
         OAuthScope = record.OAuth?.Scope;
         OAuthAuthority = record.OAuth?.Authority;
+        OAuthCertificateThumbprint = record.OAuth?.CertificateThumbprint;
+        OAuthCertificatePath = record.OAuth?.CertificatePath;
         SkipCertificateCheck = record.SkipCertificateCheck;
         CertificateThumbprint = record.CertificateThumbprint;
         LastValidation = record.LastValidation;
@@ -64,6 +66,12 @@ public sealed class SmtpConfiguration
 
     /// <summary>OAuth2: the authority, or null.</summary>
     public string? OAuthAuthority { get; }
+
+    /// <summary>OAuth2 certificate credential: the certificate's thumbprint in CurrentUser\My, or null.</summary>
+    public string? OAuthCertificateThumbprint { get; }
+
+    /// <summary>OAuth2 certificate credential: the PFX file, or null.</summary>
+    public string? OAuthCertificatePath { get; }
 
     /// <summary>The bound, in seconds, of a validation or test of this profile.</summary>
     public int TimeoutSec { get; }

@@ -206,7 +206,8 @@ public sealed class SmtpConfigurationStore
     private Credentials ResolveCredentials(List<SmtpProfileRecord> profiles, SmtpProfileRecord? existing, SmtpProfileChange change, bool protectSecrets)
     {
         AuthenticationKind existingKind = existing?.Authentication ?? AuthenticationKind.None;
-        bool oauthGiven = change.OAuthTenantId is not null || change.OAuthClientId is not null || change.OAuthClientSecret is not null || change.OAuthScope is not null || change.OAuthAuthority is not null;
+        bool oauthGiven = change.OAuthTenantId is not null || change.OAuthClientId is not null || change.OAuthClientSecret is not null || change.OAuthScope is not null || change.OAuthAuthority is not null ||
+            change.OAuthCertificateThumbprint is not null || change.OAuthCertificatePath is not null || change.OAuthCertificatePassword is not null;
         AuthenticationKind? wanted = change.RemoveCredential ? AuthenticationKind.None : change.Authentication ??
             (oauthGiven ? AuthenticationKind.OAuth2 : change.Password is not null ? AuthenticationKind.Password : null);
 
@@ -294,14 +295,41 @@ public sealed class SmtpConfigurationStore
             throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "An OAuth2 profile needs a tenant id and a client id.", "Add -OAuthTenantId <directory (tenant) id> -OAuthClientId <application (client) id> -OAuthClientSecret <SecureString>.", change.Name);
         }
 
+        bool newCertificate = change.OAuthCertificateThumbprint is not null || change.OAuthCertificatePath is not null;
+        if (newCertificate && change.OAuthClientSecret is not null)
+        {
+            throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "Both a client secret and a certificate were given.", "An app proves itself with one credential: give -OAuthClientSecret, or -OAuthCertificateThumbprint / -OAuthCertificatePath.", change.Name);
+        }
+
+        if (change.OAuthCertificateThumbprint is not null && change.OAuthCertificatePath is not null)
+        {
+            throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "Both a certificate thumbprint and a certificate file were given.", "Give -OAuthCertificateThumbprint (a certificate in CurrentUser\\My) or -OAuthCertificatePath (a PFX file), not both.", change.Name);
+        }
+
+        // A new credential replaces the old kind: a secret clears the certificate, a certificate the secret.
+        bool keepCertificate = !newCertificate && change.OAuthClientSecret is null && previous?.UsesCertificate == true;
         var settings = new OAuthSettings(
             tenant!,
             clientId!,
             change.OAuthScope ?? previous?.Scope ?? OAuthSettings.DefaultScope,
-            OAuthSettings.CheckAuthority(change.OAuthAuthority ?? previous?.Authority ?? OAuthSettings.DefaultAuthority));
+            OAuthSettings.CheckAuthority(change.OAuthAuthority ?? previous?.Authority ?? OAuthSettings.DefaultAuthority))
+        {
+            CertificateThumbprint = newCertificate ? change.OAuthCertificateThumbprint : keepCertificate ? previous!.CertificateThumbprint : null,
+            CertificatePath = newCertificate ? change.OAuthCertificatePath : keepCertificate ? previous!.CertificatePath : null,
+        };
+
         string? secret = previous is not null ? existing!.ProtectedSecret : null;
         bool secretChanged = existing?.Authentication is AuthenticationKind.Password;
-        if (change.OAuthClientSecret is not null)
+        if (settings.UsesCertificate)
+        {
+            // The secret of a certificate profile is the PFX password (none for a store certificate).
+            if (newCertificate || change.OAuthCertificatePassword is not null)
+            {
+                secret = change.OAuthCertificatePassword is null ? null : Protect(profiles, change.OAuthCertificatePassword, change.Name, protectSecrets);
+                secretChanged = true;
+            }
+        }
+        else if (change.OAuthClientSecret is not null)
         {
             secret = Protect(profiles, change.OAuthClientSecret, change.Name, protectSecrets);
             secretChanged = true;
@@ -312,9 +340,9 @@ public sealed class SmtpConfigurationStore
             secretChanged = secret is not null;
         }
 
-        if (secret is null)
+        if (secret is null && !settings.UsesCertificate)
         {
-            throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "An OAuth2 profile needs a client secret.", "Add -OAuthClientSecret (a SecureString), e.g. (Read-Host -AsSecureString).", change.Name);
+            throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "An OAuth2 profile needs a client secret or a certificate.", "Add -OAuthClientSecret (a SecureString), or -OAuthCertificateThumbprint / -OAuthCertificatePath.", change.Name);
         }
 
         return new Credentials(AuthenticationKind.OAuth2, change.UserName ?? existing?.UserName, secret, settings, secretChanged);

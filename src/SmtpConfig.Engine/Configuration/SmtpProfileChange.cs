@@ -50,6 +50,15 @@ public sealed class SmtpProfileChange
     /// <summary>OAuth2: the client secret, protected like a password.</summary>
     public SecureString? OAuthClientSecret { get; set; }
 
+    /// <summary>OAuth2 certificate credential: the thumbprint of a certificate in CurrentUser\My.</summary>
+    public string? OAuthCertificateThumbprint { get; set; }
+
+    /// <summary>OAuth2 certificate credential: a PFX file with the private key.</summary>
+    public string? OAuthCertificatePath { get; set; }
+
+    /// <summary>OAuth2 certificate credential: the PFX file's password, protected like a password.</summary>
+    public SecureString? OAuthCertificatePassword { get; set; }
+
     /// <summary>OAuth2: the scope (default https://outlook.office365.com/.default).</summary>
     public string? OAuthScope { get; set; }
 

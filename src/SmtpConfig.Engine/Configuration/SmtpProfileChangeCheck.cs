@@ -30,6 +30,21 @@ internal static class SmtpProfileChangeCheck
         SmtpSettingsRules.CheckNoControlCharacters(change.OAuthTenantId, "OAuthTenantId");
         SmtpSettingsRules.CheckNoControlCharacters(change.OAuthClientId, "OAuthClientId");
         SmtpSettingsRules.CheckNoControlCharacters(change.OAuthScope, "OAuthScope");
+        if (!string.IsNullOrEmpty(change.OAuthCertificateThumbprint))
+        {
+            change.OAuthCertificateThumbprint = SmtpSettingsRules.CheckThumbprint(change.OAuthCertificateThumbprint!);
+        }
+
+        if (change.OAuthCertificatePath is not null)
+        {
+            SmtpSettingsRules.CheckNoControlCharacters(change.OAuthCertificatePath, "OAuthCertificatePath");
+            change.OAuthCertificatePath = System.IO.Path.GetFullPath(change.OAuthCertificatePath);
+            if (!System.IO.File.Exists(change.OAuthCertificatePath))
+            {
+                throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, $"The certificate file '{change.OAuthCertificatePath}' does not exist.", "Give the path of a PFX (PKCS#12) file that holds the app's certificate and private key.", change.OAuthCertificatePath);
+            }
+        }
+
         if (change.OAuthAuthority is not null)
         {
             change.OAuthAuthority = OAuthSettings.CheckAuthority(change.OAuthAuthority);

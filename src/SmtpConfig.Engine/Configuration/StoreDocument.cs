@@ -37,6 +37,8 @@ internal static class StoreDocument
                     json.WriteString("clientId", o.ClientId);
                     json.WriteString("scope", o.Scope);
                     json.WriteString("authority", o.Authority);
+                    WriteOptional(json, "certificateThumbprint", o.CertificateThumbprint);
+                    WriteOptional(json, "certificatePath", o.CertificatePath);
                     json.WriteEndObject();
                 }
 
@@ -95,7 +97,11 @@ internal static class StoreDocument
             OAuthSettings? oauth = null;
             if (p.TryGetProperty("oauth", out JsonElement o) && o.ValueKind == JsonValueKind.Object)
             {
-                oauth = new OAuthSettings(RequiredString(o, "tenantId"), RequiredString(o, "clientId"), RequiredString(o, "scope"), RequiredString(o, "authority"));
+                oauth = new OAuthSettings(RequiredString(o, "tenantId"), RequiredString(o, "clientId"), RequiredString(o, "scope"), RequiredString(o, "authority"))
+                {
+                    CertificateThumbprint = OptionalString(o, "certificateThumbprint"),
+                    CertificatePath = OptionalString(o, "certificatePath"),
+                };
             }
 
             profiles.Add(new SmtpProfileRecord

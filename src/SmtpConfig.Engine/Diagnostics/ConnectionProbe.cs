@@ -314,7 +314,7 @@ public sealed class ConnectionProbe
 
         private void Authenticate(CancellationToken token)
         {
-            bool oauth = _request.AccessToken is not null || (_request.OAuth is not null && _request.OAuthClientSecret is not null);
+            bool oauth = _request.AccessToken is not null || (_request.OAuth is not null && (_request.OAuthClientSecret is not null || _request.OAuth.UsesCertificate));
             if (!oauth && (_request.UserName is null || _request.Password is null))
             {
                 return;
@@ -359,7 +359,7 @@ public sealed class ConnectionProbe
             {
                 try
                 {
-                    accessToken = OAuth.ClientCredentialTokenSource.GetToken(_request.OAuth!, _request.OAuthClientSecret!, Remaining, token);
+                    accessToken = OAuth.ClientCredentialTokenSource.GetToken(_request.OAuth!, _request.OAuthClientSecret, Remaining, token);
                 }
                 catch (OAuth.OAuthTokenException ex)
                 {

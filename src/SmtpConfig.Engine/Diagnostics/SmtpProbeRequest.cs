@@ -26,9 +26,13 @@ public sealed class SmtpProbeRequest
             CertificateThumbprint = profile.CertificateThumbprint,
             OAuthUserName = profile.UserName ?? MimeKit.MailboxAddress.Parse(profile.From).Address,
         };
-        if (profile.Authentication == AuthenticationKind.OAuth2 && secret is not null)
+        if (profile.Authentication == AuthenticationKind.OAuth2)
         {
-            request.OAuth = new OAuthSettings(profile.OAuthTenantId!, profile.OAuthClientId!, profile.OAuthScope!, profile.OAuthAuthority!);
+            request.OAuth = new OAuthSettings(profile.OAuthTenantId!, profile.OAuthClientId!, profile.OAuthScope!, profile.OAuthAuthority!)
+            {
+                CertificateThumbprint = profile.OAuthCertificateThumbprint,
+                CertificatePath = profile.OAuthCertificatePath,
+            };
             request.OAuthClientSecret = secret;
         }
         else if (secret is not null)
@@ -46,7 +50,7 @@ public sealed class SmtpProbeRequest
     /// <summary>The client-credentials flow that fetches the token (OAuth2 profiles).</summary>
     public OAuthSettings? OAuth { get; set; }
 
-    /// <summary>The client secret for <see cref="OAuth"/>.</summary>
+    /// <summary>The client secret for <see cref="OAuth"/> (with a certificate credential: the PFX password, if any).</summary>
     public SecureString? OAuthClientSecret { get; set; }
 
     /// <summary>The XOAUTH2 user: the profile's user name, else its From address.</summary>

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Security;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -28,22 +29,46 @@ internal static class ClientCredentialTokenSource
     /// <summary>How many tokens were fetched from an endpoint in this process (for tests of the cache).</summary>
     internal static int FetchCount => s_fetches;
 
-    public static string GetToken(OAuthSettings settings, SecureString clientSecret, TimeSpan timeout, CancellationToken cancellationToken)
+    public static string GetToken(OAuthSettings settings, SecureString? clientSecret, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        string secret = SecretText.Reveal(clientSecret);
-        string key = CacheKey(settings, secret);
-        if (Cache.TryGetValue(key, out CachedToken? cached) && cached.ExpiresAt - DateTimeOffset.UtcNow > RefreshMargin)
-        {
-            return cached.AccessToken;
-        }
-
-        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        var fields = new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = settings.ClientId,
-            ["client_secret"] = secret,
             ["scope"] = settings.Scope,
-        });
+        };
+        string credentialKey;
+        if (settings.UsesCertificate)
+        {
+            using X509Certificate2 certificate = ClientAssertion.LoadCertificate(settings, clientSecret);
+            credentialKey = "cert:" + certificate.Thumbprint;
+            if (TryCached(settings, credentialKey, out string? cachedToken))
+            {
+                return cachedToken!;
+            }
+
+            fields["client_assertion_type"] = ClientAssertion.AssertionType;
+            fields["client_assertion"] = ClientAssertion.Create(settings, certificate);
+        }
+        else
+        {
+            if (clientSecret is null)
+            {
+                throw new OAuthTokenException("The profile has neither a client secret nor a certificate.", null, null, null);
+            }
+
+            string secret = SecretText.Reveal(clientSecret);
+            credentialKey = "secret:" + Hash(secret);
+            if (TryCached(settings, credentialKey, out string? cachedToken))
+            {
+                return cachedToken!;
+            }
+
+            fields["client_secret"] = secret;
+        }
+
+        string key = CacheKey(settings, credentialKey);
+        var form = new FormUrlEncodedContent(fields);
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(timeout);
         HttpResponseMessage response;
@@ -105,12 +130,22 @@ internal static class ClientCredentialTokenSource
         return token!;
     }
 
-    private static string CacheKey(OAuthSettings settings, string secret)
+    private static bool TryCached(OAuthSettings settings, string credentialKey, out string? token)
     {
-        // The secret takes part only as a hash: a changed secret gets a new token, and the key reveals nothing.
+        token = Cache.TryGetValue(CacheKey(settings, credentialKey), out CachedToken? cached) && cached.ExpiresAt - DateTimeOffset.UtcNow > RefreshMargin
+            ? cached.AccessToken
+            : null;
+        return token is not null;
+    }
+
+    // The credential takes part only as a hash or a thumbprint: a changed secret gets a new token, and the key reveals nothing.
+    private static string CacheKey(OAuthSettings settings, string credentialKey) =>
+        string.Join("|", settings.Authority, settings.TenantId, settings.ClientId, settings.Scope, credentialKey);
+
+    private static string Hash(string secret)
+    {
         using var sha = SHA256.Create();
-        string hash = Convert.ToBase64String(sha.ComputeHash(Encoding.UTF8.GetBytes(secret)));
-        return string.Join("|", settings.Authority, settings.TenantId, settings.ClientId, settings.Scope, hash);
+        return Convert.ToBase64String(sha.ComputeHash(Encoding.UTF8.GetBytes(secret)));
     }
 
     private static string FirstLine(string? text) => text is null ? string.Empty : text.Split('\n').First().Trim();

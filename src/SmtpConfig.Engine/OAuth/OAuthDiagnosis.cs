@@ -76,6 +76,11 @@ internal static class OAuthDiagnosis
             return "The client secret is wrong or expired: create a new secret for the app registration and save it with Set-SmtpConfiguration -OAuthClientSecret.";
         }
 
+        if (code.Contains("AADSTS700027") || code.Contains("AADSTS700023") || code.Contains("invalid_client_assertion"))
+        {
+            return "The client assertion was refused: upload this certificate's public key to the app registration (Certificates & secrets), and check that it has not expired.";
+        }
+
         if (code.Contains("AADSTS700016") || code.Contains("unauthorized_client"))
         {
             return "The application (client) id is not known in this tenant: check -OAuthClientId and -OAuthTenantId, and that the app is registered (or consented) in that tenant.";

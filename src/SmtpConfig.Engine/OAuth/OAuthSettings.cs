@@ -35,6 +35,15 @@ public sealed record OAuthSettings
     /// <summary>The authority, e.g. https://login.microsoftonline.com.</summary>
     public string Authority { get; }
 
+    /// <summary>Certificate credential: the thumbprint of a certificate with its private key in the user's store (CurrentUser\My).</summary>
+    public string? CertificateThumbprint { get; init; }
+
+    /// <summary>Certificate credential: a PFX (PKCS#12) file with the private key; its password is the profile's secret.</summary>
+    public string? CertificatePath { get; init; }
+
+    /// <summary>Whether the app proves itself with a certificate (a signed client assertion) instead of a client secret.</summary>
+    public bool UsesCertificate => CertificateThumbprint is not null || CertificatePath is not null;
+
     /// <summary>Where the token is asked for.</summary>
     public Uri TokenEndpoint => new($"{Authority.TrimEnd('/')}/{Uri.EscapeDataString(TenantId)}/oauth2/v2.0/token");
 

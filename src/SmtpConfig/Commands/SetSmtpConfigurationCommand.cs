@@ -80,6 +80,18 @@ public sealed class SetSmtpConfigurationCommand : SmtpCmdlet
     [Parameter(ParameterSetName = SettingsSet)]
     public SecureString? OAuthClientSecret { get; set; }
 
+    /// <summary>OAuth2 certificate credential: the thumbprint of a certificate with its private key in CurrentUser\My.</summary>
+    [Parameter(ParameterSetName = SettingsSet, ValueFromPipelineByPropertyName = true)]
+    public string? OAuthCertificateThumbprint { get; set; }
+
+    /// <summary>OAuth2 certificate credential: a PFX file with the app's certificate and private key.</summary>
+    [Parameter(ParameterSetName = SettingsSet, ValueFromPipelineByPropertyName = true)]
+    public string? OAuthCertificatePath { get; set; }
+
+    /// <summary>OAuth2 certificate credential: the PFX file's password, stored protected like a password.</summary>
+    [Parameter(ParameterSetName = SettingsSet)]
+    public SecureString? OAuthCertificatePassword { get; set; }
+
     /// <summary>OAuth2: the scope (default https://outlook.office365.com/.default).</summary>
     [Parameter(ParameterSetName = SettingsSet, ValueFromPipelineByPropertyName = true)]
     public string? OAuthScope { get; set; }
@@ -186,6 +198,11 @@ public sealed class SetSmtpConfigurationCommand : SmtpCmdlet
             OAuthClientSecret = IsBound(nameof(OAuthClientSecret)) ? OAuthClientSecret : null,
             OAuthScope = IsBound(nameof(OAuthScope)) ? OAuthScope : null,
             OAuthAuthority = IsBound(nameof(OAuthAuthority)) ? OAuthAuthority : null,
+            OAuthCertificateThumbprint = IsBound(nameof(OAuthCertificateThumbprint)) ? OAuthCertificateThumbprint : null,
+            OAuthCertificatePath = IsBound(nameof(OAuthCertificatePath)) && OAuthCertificatePath is not null
+                ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(OAuthCertificatePath)
+                : null,
+            OAuthCertificatePassword = IsBound(nameof(OAuthCertificatePassword)) ? OAuthCertificatePassword : null,
         };
 
         if (Credential is not null)
