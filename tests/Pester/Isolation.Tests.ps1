@@ -32,52 +32,6 @@ BeforeAll {
     New-Item -ItemType Directory -Force -Path $script:OldMailKit | Out-Null
     Copy-Item $oldFiles $script:OldMailKit
 
-    function Start-FakeSmtpServer {
-        # A minimal plain SMTP server on loopback, in a runspace of this process: greets, answers EHLO without AUTH
-        # or STARTTLS, accepts every sender and recipient and queues each message as FAKE123.
-        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $listener.Start()
-        $ps = [powershell]::Create()
-        $null = $ps.AddScript({
-                param($listener)
-                while ($true) {
-                    try { $client = $listener.AcceptTcpClient() } catch { break }
-                    try {
-                        $client.ReceiveTimeout = 10000
-                        $stream = $client.GetStream()
-                        $reader = [System.IO.StreamReader]::new($stream, [System.Text.Encoding]::ASCII)
-                        $writer = [System.IO.StreamWriter]::new($stream, [System.Text.Encoding]::ASCII)
-                        $writer.NewLine = "`r`n"
-                        $writer.AutoFlush = $true
-                        $writer.WriteLine('220 fake.test ESMTP ready')
-                        while ($null -ne ($line = $reader.ReadLine())) {
-                            $verb = ($line -split ' ', 2)[0].ToUpperInvariant()
-                            if ($verb -eq 'EHLO') { $writer.WriteLine('250-fake.test'); $writer.WriteLine('250-8BITMIME'); $writer.WriteLine('250 SIZE 10240000') }
-                            elseif ($verb -eq 'HELO') { $writer.WriteLine('250 fake.test') }
-                            elseif ($verb -eq 'DATA') {
-                                $writer.WriteLine('354 End data with <CR><LF>.<CR><LF>')
-                                while ($null -ne ($data = $reader.ReadLine()) -and $data -ne '.') { }
-                                $writer.WriteLine('250 2.0.0 Ok: queued as FAKE123')
-                            }
-                            elseif ($verb -eq 'QUIT') { $writer.WriteLine('221 2.0.0 Bye'); break }
-                            else { $writer.WriteLine('250 2.0.0 Ok') }
-                        }
-                    }
-                    catch { }
-                    finally { $client.Dispose() }
-                }
-            }).AddArgument($listener)
-        $handle = $ps.BeginInvoke()
-        [pscustomobject]@{ Port = $listener.LocalEndpoint.Port; Listener = $listener; PowerShell = $ps; Handle = $handle }
-    }
-
-    function Stop-FakeSmtpServer($Server) {
-        if (-not $Server) { return }
-        $Server.Listener.Stop()
-        $null = $Server.Handle.AsyncWaitHandle.WaitOne(5000)
-        $Server.PowerShell.Dispose()
-    }
-
     function Invoke-Scenario([string] $Script, [int] $TimeoutSec = 90) {
         # Runs $Script in a fresh child pwsh with the helpers below defined, and returns its 'key=value' lines as a hashtable.
         $prelude = @'
