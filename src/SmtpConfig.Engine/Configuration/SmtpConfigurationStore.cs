@@ -295,16 +295,8 @@ public sealed class SmtpConfigurationStore
             throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "An OAuth2 profile needs a tenant id and a client id.", "Add -OAuthTenantId <directory (tenant) id> -OAuthClientId <application (client) id> -OAuthClientSecret <SecureString>.", change.Name);
         }
 
+        // Secret-and-certificate and thumbprint-and-file conflicts are refused earlier, with the other field checks.
         bool newCertificate = change.OAuthCertificateThumbprint is not null || change.OAuthCertificatePath is not null;
-        if (newCertificate && change.OAuthClientSecret is not null)
-        {
-            throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "Both a client secret and a certificate were given.", "An app proves itself with one credential: give -OAuthClientSecret, or -OAuthCertificateThumbprint / -OAuthCertificatePath.", change.Name);
-        }
-
-        if (change.OAuthCertificateThumbprint is not null && change.OAuthCertificatePath is not null)
-        {
-            throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "Both a certificate thumbprint and a certificate file were given.", "Give -OAuthCertificateThumbprint (a certificate in CurrentUser\\My) or -OAuthCertificatePath (a PFX file), not both.", change.Name);
-        }
 
         // A new credential replaces the old kind: a secret clears the certificate, a certificate the secret.
         bool keepCertificate = !newCertificate && change.OAuthClientSecret is null && previous?.UsesCertificate == true;
@@ -338,6 +330,11 @@ public sealed class SmtpConfigurationStore
         {
             secret = CopySecret(profiles, change.CopySecretFrom, change.Name, protectSecrets);
             secretChanged = secret is not null;
+        }
+
+        if (change.OAuthCertificatePassword is not null && settings.CertificatePath is null)
+        {
+            throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "-OAuthCertificatePassword was given, but the profile uses no PFX file.", "Give it with -OAuthCertificatePath (a certificate in CurrentUser\\My needs no password).", change.Name);
         }
 
         if (secret is null && !settings.UsesCertificate)

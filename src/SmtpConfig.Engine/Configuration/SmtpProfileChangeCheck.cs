@@ -30,6 +30,17 @@ internal static class SmtpProfileChangeCheck
         SmtpSettingsRules.CheckNoControlCharacters(change.OAuthTenantId, "OAuthTenantId");
         SmtpSettingsRules.CheckNoControlCharacters(change.OAuthClientId, "OAuthClientId");
         SmtpSettingsRules.CheckNoControlCharacters(change.OAuthScope, "OAuthScope");
+        bool certificate = change.OAuthCertificateThumbprint is not null || change.OAuthCertificatePath is not null;
+        if (certificate && change.OAuthClientSecret is not null)
+        {
+            throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "Both a client secret and a certificate were given.", "An app proves itself with one credential: give -OAuthClientSecret, or -OAuthCertificateThumbprint / -OAuthCertificatePath.", change.Name);
+        }
+
+        if (change.OAuthCertificateThumbprint is not null && change.OAuthCertificatePath is not null)
+        {
+            throw new SmtpConfigException(ErrorIds.InvalidOAuthSettings, FailureKind.InvalidArgument, "Both a certificate thumbprint and a certificate file were given.", "Give -OAuthCertificateThumbprint (a certificate in CurrentUser\\My) or -OAuthCertificatePath (a PFX file), not both.", change.Name);
+        }
+
         if (!string.IsNullOrEmpty(change.OAuthCertificateThumbprint))
         {
             change.OAuthCertificateThumbprint = SmtpSettingsRules.CheckThumbprint(change.OAuthCertificateThumbprint!);

@@ -363,7 +363,7 @@ public sealed class ConnectionProbe
                 }
                 catch (OAuth.OAuthTokenException ex)
                 {
-                    RecordFailure(SmtpStage.Authenticate, ex.Message + (ex.Description is null ? string.Empty : $" ({ex.Description.Trim()})"), OAuth.OAuthDiagnosis.HintForTokenError(ex), null);
+                    RecordFailure(SmtpStage.Authenticate, ex.Message + (ex.Description is null ? string.Empty : $" ({ex.Description.Trim()})"), OAuth.OAuthDiagnosis.HintForTokenError(ex, _request.OAuth!.UsesCertificate), null);
                     throw new ProbeStoppedException();
                 }
 

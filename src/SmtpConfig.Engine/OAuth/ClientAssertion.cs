@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -24,7 +25,7 @@ internal static class ClientAssertion
         {
             if (!File.Exists(settings.CertificatePath))
             {
-                throw new OAuthTokenException($"The certificate file '{settings.CertificatePath}' does not exist.", null, null, null);
+                throw new OAuthTokenException($"The certificate file '{settings.CertificatePath}' does not exist.", null, null, null) { IsCertificateProblem = true };
             }
 
             try
@@ -34,26 +35,24 @@ internal static class ClientAssertion
             }
             catch (CryptographicException ex)
             {
-                throw new OAuthTokenException($"The certificate file '{settings.CertificatePath}' cannot be opened (wrong password or not a PFX file): {ex.Message}", null, null, null, ex);
+                throw new OAuthTokenException($"The certificate file '{settings.CertificatePath}' cannot be opened (wrong password or not a PFX file): {ex.Message}", null, null, null, ex) { IsCertificateProblem = true };
             }
         }
 
         using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
         store.Open(OpenFlags.ReadOnly);
-        X509Certificate2Collection found = store.Certificates.Find(X509FindType.FindByThumbprint, settings.CertificateThumbprint!, validOnly: false);
-        if (found.Count == 0)
-        {
-            throw new OAuthTokenException($"No certificate with thumbprint {settings.CertificateThumbprint} is in the current user's certificate store (CurrentUser\\My).", null, null, null);
-        }
-
-        return found[0];
+        // A SHA-1 (40 digits) or SHA-256 (64 digits) thumbprint, as -CertificateThumbprint accepts both.
+        X509Certificate2? found = store.Certificates.Cast<X509Certificate2>().FirstOrDefault(c =>
+            string.Equals(c.Thumbprint, settings.CertificateThumbprint, StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(Sha256(c), settings.CertificateThumbprint, StringComparison.OrdinalIgnoreCase));
+        return found ?? throw new OAuthTokenException($"No certificate with thumbprint {settings.CertificateThumbprint} is in the current user's certificate store (CurrentUser\\My).", null, null, null) { IsCertificateProblem = true };
     }
 
     /// <summary>Builds and signs the assertion for the token endpoint.</summary>
     public static string Create(OAuthSettings settings, X509Certificate2 certificate)
     {
         using RSA rsa = certificate.GetRSAPrivateKey()
-            ?? throw new OAuthTokenException($"The certificate {certificate.Thumbprint} has no RSA private key here (the Microsoft identity platform needs RS256).", null, null, null);
+            ?? throw new OAuthTokenException($"The certificate {certificate.Thumbprint} has no RSA private key here (the Microsoft identity platform needs RS256).", null, null, null) { IsCertificateProblem = true };
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         string header = Json(w =>
         {
@@ -73,6 +72,12 @@ internal static class ClientAssertion
         string signingInput = Base64Url(Encoding.UTF8.GetBytes(header)) + "." + Base64Url(Encoding.UTF8.GetBytes(payload));
         byte[] signature = rsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return signingInput + "." + Base64Url(signature);
+    }
+
+    private static string Sha256(X509Certificate2 certificate)
+    {
+        using var sha = SHA256.Create();
+        return string.Concat(sha.ComputeHash(certificate.RawData).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     private static string Json(Action<Utf8JsonWriter> write)

@@ -68,17 +68,23 @@ internal static class OAuthDiagnosis
         return (error, hint);
     }
 
-    public static string HintForTokenError(OAuthTokenException ex)
+    public static string HintForTokenError(OAuthTokenException ex, bool usesCertificate)
     {
+        if (ex.IsCertificateProblem)
+        {
+            return "The app's certificate could not be used here: check -OAuthCertificatePath and -OAuthCertificatePassword, or import the certificate with its private key into CurrentUser\\My for -OAuthCertificateThumbprint; the Microsoft identity platform needs an RSA key.";
+        }
+
         string code = (ex.Description ?? string.Empty) + " " + (ex.Error ?? string.Empty);
+        // Entra answers invalid_client for a refused assertion too: the specific codes come first.
+        if (code.Contains("AADSTS700027") || code.Contains("AADSTS700023") || code.Contains("invalid_client_assertion") || (usesCertificate && code.Contains("invalid_client")))
+        {
+            return "The client assertion was refused: upload this certificate's public key to the app registration (Certificates & secrets), and check that it has not expired.";
+        }
+
         if (code.Contains("AADSTS7000215") || code.Contains("AADSTS7000222") || code.Contains("invalid_client"))
         {
             return "The client secret is wrong or expired: create a new secret for the app registration and save it with Set-SmtpConfiguration -OAuthClientSecret.";
-        }
-
-        if (code.Contains("AADSTS700027") || code.Contains("AADSTS700023") || code.Contains("invalid_client_assertion"))
-        {
-            return "The client assertion was refused: upload this certificate's public key to the app registration (Certificates & secrets), and check that it has not expired.";
         }
 
         if (code.Contains("AADSTS700016") || code.Contains("unauthorized_client"))

@@ -13,6 +13,9 @@ internal sealed class OAuthTokenException : Exception
         HttpStatus = httpStatus;
     }
 
+    /// <summary>The app's certificate could not be used on this machine (no request was made).</summary>
+    public bool IsCertificateProblem { get; init; }
+
     /// <summary>The OAuth error code, e.g. invalid_client.</summary>
     public string? Error { get; }
 
