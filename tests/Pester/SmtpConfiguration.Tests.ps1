@@ -198,7 +198,6 @@ Describe 'Set-SmtpConfiguration / Get-SmtpConfiguration / Remove-SmtpConfigurati
                 Get-SmtpConfiguration | Format-List * | Out-String
                 Get-SmtpConfiguration | ConvertTo-Json -Depth 5
             } | Out-String
-            $all | Out-Host
         }
         finally { Stop-Transcript | Out-Null }
         $all | Should -Match 'SmtpValidationFailed|Connect' -Because 'the validation ran and reported its failure'
