@@ -28,7 +28,7 @@ param(
     [Parameter(Mandatory)] [string] $Root,
     [Parameter(Mandatory)] [string] $ModulePath,
     # Interleaved rounds for the ratios (odd, so the median is a real sample).
-    [ValidateRange(3, 99)] [int] $Rounds = 9,
+    [ValidateRange(3, 99)] [int] $Rounds = 15,
     # Probes per round and per side in the warm comparison.
     [ValidateRange(1, 500)] [int] $Iterations = 20,
     [string] $OutputPath,
