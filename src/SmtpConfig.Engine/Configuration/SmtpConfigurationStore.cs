@@ -450,7 +450,13 @@ public sealed class SmtpConfigurationStore
         using FileStream lockStream = AcquireLock();
         List<SmtpProfileRecord> profiles = Load();
         T result = change(profiles);
-        WriteAtomically(StoreDocument.Write(profiles.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)));
+        byte[] content = StoreDocument.Write(profiles.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase));
+        // Nothing changed (a no-op save, a stale validation, removing what is not there): leave the file alone.
+        if (!File.Exists(FilePath) ? profiles.Count > 0 : !content.SequenceEqual(File.ReadAllBytes(FilePath)))
+        {
+            WriteAtomically(content);
+        }
+
         return result;
     }
 
