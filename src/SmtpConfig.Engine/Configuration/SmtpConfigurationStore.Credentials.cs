@@ -1,11 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Security;
-using System.Text.Json;
-using System.Threading;
 using SmtpConfig.Protection;
 
 namespace SmtpConfig;

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Security;
 
 namespace SmtpConfig.Commands;
 

@@ -1,6 +1,5 @@
 using System.Linq;
 using System.Management.Automation;
-using System.Security;
 using SmtpConfig.Completion;
 
 namespace SmtpConfig.Commands;

@@ -1,9 +1,7 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using SmtpConfig.Completion;
-using SmtpConfig.Diagnostics;
 
 namespace SmtpConfig.Commands;
 
