@@ -70,6 +70,7 @@ public sealed partial class SmtpConfigurationStore
     /// <summary>Checks a change against the stored state and returns what would be saved, writing nothing (-WhatIf and early errors).</summary>
     public SmtpSaveResult Preview(SmtpProfileChange change)
     {
+        SmtpProfileChangeCheck.CheckFields(change);
         List<SmtpProfileRecord> profiles = Load();
         (SmtpProfileRecord record, bool created, bool changed, IReadOnlyList<string> warnings) = Apply(profiles, change, protectSecrets: false);
         return new SmtpSaveResult(new SmtpConfiguration(record), created, changed, record.Revision, warnings);
@@ -78,6 +79,7 @@ public sealed partial class SmtpConfigurationStore
     /// <summary>Creates or changes a profile: only the given settings change; any change clears LastValidation.</summary>
     public SmtpSaveResult Save(SmtpProfileChange change)
     {
+        // Field checks first: bad input is refused before the store folder or its lock is touched.
         SmtpProfileChangeCheck.CheckFields(change);
         return Update(profiles =>
         {
@@ -146,7 +148,6 @@ public sealed partial class SmtpConfigurationStore
 
     private (SmtpProfileRecord Record, bool Created, bool Changed, IReadOnlyList<string> Warnings) Apply(List<SmtpProfileRecord> profiles, SmtpProfileChange change, bool protectSecrets)
     {
-        SmtpProfileChangeCheck.CheckFields(change);
         SmtpProfileRecord? existing = profiles.FirstOrDefault(p => NameEquals(p.Name, change.Name));
         bool created = existing is null;
         if (existing is null)
