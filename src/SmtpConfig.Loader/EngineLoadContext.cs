@@ -18,13 +18,15 @@ public sealed class EngineLoadContext : AssemblyLoadContext
     private static bool s_hooked;
 
     private readonly string _dependencyDirectory;
-    private readonly HashSet<string> _frameworkAssemblies;
+
+    // Read on the first load through this context (the first cmdlet that needs the engine), not on Import-Module:
+    // the trusted-platform list is a few hundred paths, and import time is budgeted (docs/performance.md).
+    private readonly Lazy<HashSet<string>> _frameworkAssemblies = new(ReadTrustedPlatformAssemblyNames);
 
     private EngineLoadContext(string dependencyDirectory)
         : base("SmtpConfig", isCollectible: false)
     {
         _dependencyDirectory = dependencyDirectory;
-        _frameworkAssemblies = ReadTrustedPlatformAssemblyNames();
     }
 
     /// <summary>The context, once <see cref="Install"/> has run.</summary>
@@ -66,7 +68,7 @@ public sealed class EngineLoadContext : AssemblyLoadContext
     {
         string? name = assemblyName.Name;
         // Framework assemblies go back to the default context: one System.Memory, one System.Text.Json per process.
-        if (name is null || _frameworkAssemblies.Contains(name))
+        if (name is null || _frameworkAssemblies.Value.Contains(name))
         {
             return null;
         }
