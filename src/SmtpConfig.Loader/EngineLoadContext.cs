@@ -10,17 +10,20 @@ namespace SmtpConfig.Loading;
 /// The module's private load context: SmtpConfig.Engine, MailKit, MimeKit and BouncyCastle load here, so another
 /// module's MailKit (loaded before or after ours) never meets ours.
 /// </summary>
+/// <remarks>
+/// Nothing here runs on Import-Module: the module's initializer only subscribes to <c>AppDomain.AssemblyResolve</c>,
+/// and the first time the default context fails to find SmtpConfig.Engine (the first cmdlet that needs the engine)
+/// it loads this assembly and calls <see cref="ResolveEngine"/>. Import time is budgeted (docs/performance.md).
+/// </remarks>
 public sealed class EngineLoadContext : AssemblyLoadContext
 {
     private const string EngineAssemblyName = "SmtpConfig.Engine";
     private static readonly object Gate = new();
     private static EngineLoadContext? s_instance;
-    private static bool s_hooked;
 
     private readonly string _dependencyDirectory;
 
-    // Read on the first load through this context (the first cmdlet that needs the engine), not on Import-Module:
-    // the trusted-platform list is a few hundred paths, and import time is budgeted (docs/performance.md).
+    // The trusted-platform list is a few hundred paths: read it on the first load through this context only.
     private readonly Lazy<HashSet<string>> _frameworkAssemblies = new(ReadTrustedPlatformAssemblyNames);
 
     private EngineLoadContext(string dependencyDirectory)
@@ -29,38 +32,31 @@ public sealed class EngineLoadContext : AssemblyLoadContext
         _dependencyDirectory = dependencyDirectory;
     }
 
-    /// <summary>The context, once <see cref="Install"/> has run.</summary>
+    /// <summary>The context, once <see cref="ResolveEngine"/> has created it.</summary>
     public static EngineLoadContext? Instance => s_instance;
 
     /// <summary>
-    /// Creates the context (once per process) and answers the default context's requests for the engine assembly.
-    /// Called by the module's initializer on import; safe to call again after Remove-Module.
+    /// Answers the default context's request for an assembly: the engine, loaded into this context (created on the
+    /// first call, once per process), and null for any other name, which is not ours to give.
     /// </summary>
-    public static void Install(string dependencyDirectory)
+    /// <param name="dependencyDirectory">The module's Dependencies folder.</param>
+    /// <param name="assemblyName">The name the default context could not resolve.</param>
+    public static Assembly? ResolveEngine(string dependencyDirectory, AssemblyName assemblyName)
     {
-        lock (Gate)
+        ArgumentNullException.ThrowIfNull(assemblyName);
+        if (!string.Equals(assemblyName.Name, EngineAssemblyName, StringComparison.Ordinal))
         {
-            // The context is not collectible: a re-import reuses it so the engine's types keep one identity.
-            s_instance ??= new EngineLoadContext(dependencyDirectory);
-            if (!s_hooked)
-            {
-                Default.Resolving += ResolveEngine;
-                s_hooked = true;
-            }
+            return null;
         }
-    }
 
-    /// <summary>Stops answering the default context; called on Remove-Module.</summary>
-    public static void Uninstall()
-    {
+        EngineLoadContext context;
         lock (Gate)
         {
-            if (s_hooked)
-            {
-                Default.Resolving -= ResolveEngine;
-                s_hooked = false;
-            }
+            // Not collectible: a re-import after Remove-Module reuses it, so the engine's types keep one identity.
+            context = s_instance ??= new EngineLoadContext(dependencyDirectory);
         }
+
+        return context.LoadFromAssemblyName(assemblyName);
     }
 
     /// <inheritdoc />
@@ -75,17 +71,6 @@ public sealed class EngineLoadContext : AssemblyLoadContext
 
         string path = Path.Combine(_dependencyDirectory, name + ".dll");
         return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
-    }
-
-    private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName assemblyName)
-    {
-        // Answer only for our engine: everything else the default context asks for is not ours to give.
-        if (!string.Equals(assemblyName.Name, EngineAssemblyName, StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        return s_instance?.LoadFromAssemblyName(assemblyName);
     }
 
     private static HashSet<string> ReadTrustedPlatformAssemblyNames()

@@ -7,59 +7,81 @@ using System.Runtime.InteropServices;
 namespace SmtpConfig.Loading;
 
 /// <summary>
-/// Runs on Import-Module: puts the engine and its MailKit/MimeKit/BouncyCastle behind the module's own load context
-/// on PowerShell 7 (SmtpConfig.Loader), or behind an AssemblyResolve handler on Windows PowerShell 5.1.
+/// Runs on Import-Module and does no more than subscribe to <see cref="AppDomain.AssemblyResolve"/>: the engine and
+/// its MailKit/MimeKit/BouncyCastle load on the first cmdlet that needs them. On PowerShell 7 that first request
+/// loads SmtpConfig.Loader, whose load context holds them apart from any other module's copies; on Windows
+/// PowerShell 5.1 the handler serves the Dependencies folder by name.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
     private const string DependencyFolder = "Dependencies";
     private const string LoaderAssemblyFile = "SmtpConfig.Loader.dll";
     private const string LoaderTypeName = "SmtpConfig.Loading.EngineLoadContext";
+    private const string LoaderMethodName = "ResolveEngine";
+    private const string EngineAssemblyName = "SmtpConfig.Engine";
 
-    private static readonly string ModuleDirectory =
+    private static readonly object Gate = new();
+    private static Func<string, AssemblyName, Assembly?>? s_resolveEngine;
+
+    private static string ModuleDirectory =>
         Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? AppContext.BaseDirectory;
 
-    private static readonly string DependencyDirectory = Path.Combine(ModuleDirectory, DependencyFolder);
+    private static string DependencyDirectory => Path.Combine(ModuleDirectory, DependencyFolder);
 
     private static bool IsDesktop =>
         RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase);
 
     /// <inheritdoc />
-    public void OnImport()
-    {
-        if (IsDesktop)
-        {
-            AppDomain.CurrentDomain.AssemblyResolve += ResolveForDesktop;
-            return;
-        }
-
-        InvokeLoader("Install", DependencyDirectory);
-    }
+    public void OnImport() => AppDomain.CurrentDomain.AssemblyResolve += Resolve;
 
     /// <inheritdoc />
-    public void OnRemove(PSModuleInfo psModuleInfo)
+    public void OnRemove(PSModuleInfo psModuleInfo) => AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
+
+    private static Assembly? Resolve(object? sender, ResolveEventArgs args)
     {
-        if (IsDesktop)
+        // Raised for every name any assembly in the process fails to resolve: answer only for what is ours, and
+        // never throw, which would break another module's load.
+        if (!IsDesktop)
         {
-            AppDomain.CurrentDomain.AssemblyResolve -= ResolveForDesktop;
-            return;
+            // PowerShell 7: only the engine is asked for from the default context; MailKit and the rest are the
+            // engine's references, resolved inside the load context.
+            return IsEngine(args.Name) ? LoaderResolve()(DependencyDirectory, new AssemblyName(args.Name)) : null;
         }
 
-        InvokeLoader("Uninstall");
-    }
-
-    private static void InvokeLoader(string method, params object[] arguments)
-    {
-        Assembly loader = Assembly.LoadFrom(Path.Combine(ModuleDirectory, LoaderAssemblyFile));
-        Type type = loader.GetType(LoaderTypeName, throwOnError: true)!;
-        type.GetMethod(method, BindingFlags.Public | BindingFlags.Static)!.Invoke(null, arguments);
-    }
-
-    private static Assembly? ResolveForDesktop(object? sender, ResolveEventArgs args)
-    {
         // Windows PowerShell 5.1 has no load contexts: the best available is to serve our folder's files by name.
-        string name = new AssemblyName(args.Name).Name ?? string.Empty;
+        string name;
+        try
+        {
+            name = new AssemblyName(args.Name).Name ?? string.Empty;
+        }
+        catch (Exception e) when (e is ArgumentException or FileLoadException)
+        {
+            return null;
+        }
+
         string path = Path.Combine(DependencyDirectory, name + ".dll");
-        return File.Exists(path) ? Assembly.LoadFrom(path) : null;
+        return name.Length > 0 && File.Exists(path) ? Assembly.LoadFrom(path) : null;
+    }
+
+    private static bool IsEngine(string? displayName) =>
+        displayName is not null
+        && displayName.StartsWith(EngineAssemblyName, StringComparison.Ordinal)
+        && (displayName.Length == EngineAssemblyName.Length || displayName[EngineAssemblyName.Length] == ',');
+
+    private static Func<string, AssemblyName, Assembly?> LoaderResolve()
+    {
+        lock (Gate)
+        {
+            if (s_resolveEngine is null)
+            {
+                Assembly loader = Assembly.LoadFrom(Path.Combine(ModuleDirectory, LoaderAssemblyFile));
+                MethodInfo method = loader.GetType(LoaderTypeName, throwOnError: true)!
+                    .GetMethod(LoaderMethodName, BindingFlags.Public | BindingFlags.Static)!;
+                s_resolveEngine = (Func<string, AssemblyName, Assembly?>)Delegate.CreateDelegate(
+                    typeof(Func<string, AssemblyName, Assembly?>), method);
+            }
+
+            return s_resolveEngine;
+        }
     }
 }
