@@ -10,12 +10,14 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
     # SmtpConfig.Format.ps1xml is loaded on the first use of a cmdlet, not here: see Loading/FormatDataLoader.cs.
+    # Keep the commas: PowerShell runs this file on every import, and a list without them is a block of statements
+    # that costs each fresh process about 15 ms (docs/performance.md, row 1).
     CmdletsToExport      = @(
-        'Get-SmtpConfiguration'
-        'Set-SmtpConfiguration'
-        'Remove-SmtpConfiguration'
-        'Test-SmtpConnection'
-        'Send-SmtpTestMail'
+        'Get-SmtpConfiguration',
+        'Set-SmtpConfiguration',
+        'Remove-SmtpConfiguration',
+        'Test-SmtpConnection',
+        'Send-SmtpTestMail',
         'Find-SmtpSetting'
     )
     FunctionsToExport    = @()
