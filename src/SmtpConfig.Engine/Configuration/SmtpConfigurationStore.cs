@@ -109,9 +109,37 @@ public sealed partial class SmtpConfigurationStore
         Update(profiles => profiles.RemoveAll(p => NameEquals(p.Name, name)) > 0);
 
     /// <summary>The profile's secret, decrypted into a SecureString, or null when none is stored.</summary>
-    public SecureString? ReadSecret(string name)
+    public SecureString? ReadSecret(string name) =>
+        ReadSecret(Load().FirstOrDefault(p => NameEquals(p.Name, name)) ?? throw NotFound(name));
+
+    /// <summary>
+    /// The profiles whose names <paramref name="select"/> accepts, sorted by name, each with its secret, from one read of
+    /// the store: a profile and its secret always come from the same state, and a profile another process removes
+    /// meanwhile cannot fail the others. Only the selected profiles' secrets are decrypted.
+    /// </summary>
+    public IReadOnlyList<SmtpStoredProfile> GetWithSecrets(Func<string, bool> select)
     {
-        SmtpProfileRecord record = Load().FirstOrDefault(p => NameEquals(p.Name, name)) ?? throw NotFound(name);
+        if (select is null)
+        {
+            throw new ArgumentNullException(nameof(select));
+        }
+
+        return Load()
+            .Where(p => select(p.Name))
+            .OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(p => new SmtpStoredProfile(new SmtpConfiguration(p), ReadSecret(p)))
+            .ToList();
+    }
+
+    /// <summary>The named profile with its secret, from one read of the store, or null when there is no such profile.</summary>
+    public SmtpStoredProfile? FindWithSecret(string name)
+    {
+        IReadOnlyList<SmtpStoredProfile> found = GetWithSecrets(n => NameEquals(n, name));
+        return found.Count > 0 ? found[0] : null;
+    }
+
+    private SecureString? ReadSecret(SmtpProfileRecord record)
+    {
         if (record.ProtectedSecret is null)
         {
             return null;

@@ -81,9 +81,9 @@ public sealed class SendSmtpTestMailCommand : SmtpServerCmdlet
         }
         else
         {
-            SmtpConfiguration profile = Store.Find(Name) ?? throw SmtpConfigurationStore.NotFound(Name);
-            connection = SmtpProbeRequest.ForProfile(profile, Store.ReadSecret(profile.Name));
-            from = profile.From;
+            SmtpStoredProfile stored = Store.FindWithSecret(Name) ?? throw SmtpConfigurationStore.NotFound(Name);
+            connection = SmtpProbeRequest.ForProfile(stored.Profile, stored.Secret);
+            from = stored.Profile.From;
         }
 
         ApplyConnectionOptions(connection, from);

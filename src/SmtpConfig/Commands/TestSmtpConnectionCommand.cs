@@ -49,19 +49,21 @@ public sealed class TestSmtpConnectionCommand : SmtpServerCmdlet
                 return;
             }
 
-            IReadOnlyList<SmtpConfiguration> profiles = Store.GetAll();
-            foreach (string name in Name)
+            // One read of the store for all names: each profile comes with the secret of the same state.
+            WildcardPattern[] patterns = Name.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToArray();
+            IReadOnlyList<SmtpStoredProfile> stored = Store.GetWithSecrets(profileName => patterns.Any(p => p.IsMatch(profileName)));
+            for (int i = 0; i < Name.Length; i++)
             {
-                var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-                List<SmtpConfiguration> matches = profiles.Where(p => pattern.IsMatch(p.Name)).ToList();
-                if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                WildcardPattern pattern = patterns[i];
+                List<SmtpStoredProfile> matches = stored.Where(s => pattern.IsMatch(s.Profile.Name)).ToList();
+                if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(Name[i]))
                 {
-                    WriteFailure(SmtpConfigurationStore.NotFound(name));
+                    WriteFailure(SmtpConfigurationStore.NotFound(Name[i]));
                 }
 
-                foreach (SmtpConfiguration profile in matches)
+                foreach (SmtpStoredProfile match in matches)
                 {
-                    _requests.Add(Decorate(SmtpProbeRequest.ForProfile(profile, Store.ReadSecret(profile.Name)), profile.From));
+                    _requests.Add(Decorate(SmtpProbeRequest.ForProfile(match.Profile, match.Secret), match.Profile.From));
                 }
             }
         }
