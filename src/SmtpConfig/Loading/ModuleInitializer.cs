@@ -39,8 +39,8 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     private static Assembly? Resolve(object? sender, ResolveEventArgs args)
     {
-        // Raised for every name any assembly in the process fails to resolve: answer only for what is ours, and
-        // never throw, which would break another module's load.
+        // Raised for every name any assembly in the process fails to resolve: answer only for what is ours. Another
+        // module's names never reach code that can throw (a throw here would break that module's load).
         if (!IsDesktop)
         {
             // PowerShell 7: only the engine is asked for from the default context; MailKit and the rest are the
