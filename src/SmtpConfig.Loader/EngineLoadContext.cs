@@ -44,9 +44,19 @@ public sealed class EngineLoadContext : AssemblyLoadContext
     public static Assembly? ResolveEngine(string dependencyDirectory, AssemblyName assemblyName)
     {
         ArgumentNullException.ThrowIfNull(assemblyName);
-        if (!string.Equals(assemblyName.Name, EngineAssemblyName, StringComparison.Ordinal))
+        if (!string.Equals(assemblyName.Name, EngineAssemblyName, StringComparison.OrdinalIgnoreCase))
         {
             return null;
+        }
+
+        // Without the file, the context's own lookup would fail over to the default context, whose failure asks the
+        // module's resolver again: say what is wrong instead of recursing.
+        string enginePath = Path.Combine(dependencyDirectory, EngineAssemblyName + ".dll");
+        if (!File.Exists(enginePath))
+        {
+            throw new FileNotFoundException(
+                $"The SmtpConfig module is incomplete: '{enginePath}' is missing. Reinstall the module (or run build.ps1 -Task Build).",
+                enginePath);
         }
 
         EngineLoadContext context;

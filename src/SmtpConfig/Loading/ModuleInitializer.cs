@@ -23,6 +23,10 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     private static readonly object Gate = new();
     private static Func<string, AssemblyName, Assembly?>? s_resolveEngine;
 
+    // A load started by this handler that fails raises the event again on the same thread: never answer that one.
+    [ThreadStatic]
+    private static bool t_resolving;
+
     private static string ModuleDirectory =>
         Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? AppContext.BaseDirectory;
 
@@ -39,33 +43,47 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     private static Assembly? Resolve(object? sender, ResolveEventArgs args)
     {
-        // Raised for every name any assembly in the process fails to resolve: answer only for what is ours. Another
-        // module's names never reach code that can throw (a throw here would break that module's load).
-        if (!IsDesktop)
-        {
-            // PowerShell 7: only the engine is asked for from the default context; MailKit and the rest are the
-            // engine's references, resolved inside the load context.
-            return IsEngine(args.Name) ? LoaderResolve()(DependencyDirectory, new AssemblyName(args.Name)) : null;
-        }
-
-        // Windows PowerShell 5.1 has no load contexts: the best available is to serve our folder's files by name.
-        string name;
-        try
-        {
-            name = new AssemblyName(args.Name).Name ?? string.Empty;
-        }
-        catch (Exception e) when (e is ArgumentException or FileLoadException)
+        // Raised for every name any assembly in the process fails to resolve: answer only for what is ours, and never
+        // throw for another module's name (that would break its load).
+        if (t_resolving)
         {
             return null;
         }
 
-        string path = Path.Combine(DependencyDirectory, name + ".dll");
-        return name.Length > 0 && File.Exists(path) ? Assembly.LoadFrom(path) : null;
+        t_resolving = true;
+        try
+        {
+            return IsDesktop ? ResolveForDesktop(args.Name) : ResolveForCore(args.Name);
+        }
+        finally
+        {
+            t_resolving = false;
+        }
+    }
+
+    private static Assembly? ResolveForCore(string? displayName) =>
+        // PowerShell 7: only the engine is asked for from the default context; MailKit and the rest are the engine's
+        // references, resolved inside the load context. A broken install of ours may throw, with what to do.
+        IsEngine(displayName) ? LoaderResolve()(DependencyDirectory, new AssemblyName(displayName!)) : null;
+
+    private static Assembly? ResolveForDesktop(string? displayName)
+    {
+        // Windows PowerShell 5.1 has no load contexts: the best available is to serve our folder's files by name.
+        try
+        {
+            string name = new AssemblyName(displayName!).Name ?? string.Empty;
+            string path = Path.Combine(DependencyDirectory, name + ".dll");
+            return name.Length > 0 && File.Exists(path) ? Assembly.LoadFrom(path) : null;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or BadImageFormatException or System.Security.SecurityException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static bool IsEngine(string? displayName) =>
         displayName is not null
-        && displayName.StartsWith(EngineAssemblyName, StringComparison.Ordinal)
+        && displayName.StartsWith(EngineAssemblyName, StringComparison.OrdinalIgnoreCase)
         && (displayName.Length == EngineAssemblyName.Length || displayName[EngineAssemblyName.Length] == ',');
 
     private static Func<string, AssemblyName, Assembly?> LoaderResolve()
