@@ -11,7 +11,7 @@
     DotNetFrameworkVersion = '4.7.2'
     # SmtpConfig.Format.ps1xml is loaded on the first use of a cmdlet, not here: see Loading/FormatDataLoader.cs.
     # Keep the commas: PowerShell runs this file on every import, and a list without them is a block of statements
-    # that costs each fresh process 15-30 ms (docs/performance.md, row 1s).
+    # that costs each fresh process 10-30 ms (docs/performance.md, row 1s).
     CmdletsToExport      = @(
         'Get-SmtpConfiguration',
         'Set-SmtpConfiguration',

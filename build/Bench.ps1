@@ -518,12 +518,12 @@ try {
     Add-Row '1' 'Import cost: whole `pwsh -NoProfile -c "Import-Module SmtpConfig"` over whole `pwsh -NoProfile -c 1` (ratio of medians; module analysis cache present)' `
     ('{0:0.000} ({1:0} ms / {2:0} ms; {3:+0;-0;0} ms; {4})' -f $importRatio, $m.SmtpConfig, $m.Bare, ($m.SmtpConfig - $m.Bare), (Format-Interval $interval.SmtpConfig)) '≤ 1.10' ($importRatio -le $Budget.ImportRatio)
     Add-Row '1r' 'PowerShell''s floor, same rounds: a first cmdlet and no module (`Get-Module`); an empty manifest; a minimal compiled module (6 no-op cmdlets, explicit exports); SmtpConfig over the minimal module' `
-    ('Get-Module {9:0.000} ({10:+0;-0;0} ms; {11}); empty {0:0.000} ({1:+0;-0;0} ms; {2}); minimal {3:0.000} ({4:+0;-0;0} ms; {5}); SmtpConfig over minimal {6:0.000} ({7:+0;-0} ms; {8})' -f
+    ('Get-Module {9:0.000} ({10:+0;-0;0} ms; {11}); empty {0:0.000} ({1:+0;-0;0} ms; {2}); minimal {3:0.000} ({4:+0;-0;0} ms; {5}); SmtpConfig over minimal {6:0.000} ({7:+0;-0;0} ms; {8})' -f
         ($m.Empty / $m.Bare), ($m.Empty - $m.Bare), (Format-Interval $interval.Empty), ($m.Minimal / $m.Bare), ($m.Minimal - $m.Bare), (Format-Interval $interval.Minimal),
         ($m.SmtpConfig / $m.Minimal), ($m.SmtpConfig - $m.Minimal), (Format-Interval $interval.OverMinimal),
         ($m.Cmdlet / $m.Bare), ($m.Cmdlet - $m.Bare), (Format-Interval $interval.Cmdlet)) 'none' $null
     Add-Row '1s' 'Same rounds: SmtpConfig with its manifest''s cmdlet list one name a line without commas (as written before this benchmark), over SmtpConfig as shipped' `
-    ('{0:0.000} ({1:+0;-0} ms; {2})' -f ($m.Statements / $m.SmtpConfig), ($m.Statements - $m.SmtpConfig), (Format-Interval $interval.Statements)) 'none' $null
+    ('{0:0.000} ({1:+0;-0;0} ms; {2})' -f ($m.Statements / $m.SmtpConfig), ($m.Statements - $m.SmtpConfig), (Format-Interval $interval.Statements)) 'none' $null
 
     # The same without the analysis cache file: the first runs on a fresh machine or container, or every run where no
     # PowerShell session ever lives 13 s. PowerShell then sleeps 3 x 25 ms looking for the file on any by-name import.
@@ -743,7 +743,7 @@ foreach ($k in $labels.Keys) {
 Out-Md ('| `Import-Module BenchSmtpStatements` (SmtpConfig, cmdlet list without commas) | {0:0} ms | {1:0.000} | — | — |' -f $i1.Measured.Median.Statements, ($i1.Measured.Median.Statements / $i1.Measured.Median.Bare))
 Out-Md
 Out-Md (('What the budget leaves: a first cmdlet with no module at all (`Get-Module`) reads {5:0.000} here, an empty manifest {0:0.000} and a do-nothing compiled module {1:0.000}, ' +
-    'so a ratio of {2:0.00} allows {3:+0;-0} ms over the compiled module; SmtpConfig takes {4:+0;-0} ms over it. ' +
+    'so a ratio of {2:0.00} allows {3:+0;-0;0} ms over the compiled module; SmtpConfig takes {4:+0;-0;0} ms over it. ' +
     '`Get-Module` reads below 1 because `-c 1` formats and prints its result and the other commands print nothing, so every ratio here is kinder than one over a silent command would be. ' +
     'A first import costs, for any module: ' +
     'inside a process that has started up and run a cmdlet, the first `Import-Module` of the empty manifest takes {6:0.0} ms (median of the in-process probes below), ' +
@@ -779,7 +779,7 @@ Out-Md
 Out-Md ('**The manifest is a script.** PowerShell runs the `.psd1` on every import (`ModuleCmdletBase.LoadModuleManifestData` invokes it in restricted language mode), ' +
     'so its shape costs time. `@(''a'', ''b'')` is one expression; `@(` with one name a line and no commas `)` is a block of statements, each its own pipeline, ' +
     'and in a fresh process the first such block pays for the compiler and interpreter paths it needs. Row 1s measures it with the same dll: ' +
-    ('{0:+0;-0} ms per import ({1}). SmtpConfig''s manifest separates every list with commas, and a Pester test keeps it so.' -f ($i1.Measured.Median.Statements - $i1.Measured.Median.SmtpConfig), (Format-Interval $i1.Interval.Statements)))
+    ('{0:+0;-0;0} ms per import ({1}). SmtpConfig''s manifest separates every list with commas, and a Pester test keeps it so.' -f ($i1.Measured.Median.Statements - $i1.Measured.Median.SmtpConfig), (Format-Interval $i1.Interval.Statements)))
 Out-Md
 Out-Md (("Inside one process, after ``Import-Module BenchEmpty`` has paid PowerShell's first-import costs (``Measure-Command {{ Import-Module <name> }}``, " +
     "median of 9 fresh processes each, diagnosis only): SmtpConfig {0:0.0} ms; the same module with a manifest without ``PrivateData`` (the gallery's tags, ``ProjectUri``, ``LicenseUri``) {1:0.0} ms; " +

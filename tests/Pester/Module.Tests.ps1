@@ -34,7 +34,7 @@ Describe 'The module manifest' {
 
     It 'separates list items with commas: a list of statements makes every cold import slower' {
         # PowerShell runs the manifest on every import. '@(' + one name a line without commas + ')' is a block of
-        # statements, and in a fresh process it costs 15-30 ms more than the same names with commas
+        # statements, and in a fresh process it costs 10-30 ms more than the same names with commas
         # (docs/performance.md, row 1s).
         $ast = [System.Management.Automation.Language.Parser]::ParseFile($manifestPath, [ref] $null, [ref] $null)
         $lists = $ast.FindAll({ $args[0] -is [System.Management.Automation.Language.ArrayExpressionAst] }, $true)
