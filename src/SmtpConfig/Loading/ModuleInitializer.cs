@@ -27,12 +27,13 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     [ThreadStatic]
     private static bool t_resolving;
 
-    private static string ModuleDirectory =>
+    // Computed once, on the first resolve request (OnImport touches no static field, so import does not pay for it).
+    private static readonly string ModuleDirectory =
         Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? AppContext.BaseDirectory;
 
-    private static string DependencyDirectory => Path.Combine(ModuleDirectory, DependencyFolder);
+    private static readonly string DependencyDirectory = Path.Combine(ModuleDirectory, DependencyFolder);
 
-    private static bool IsDesktop =>
+    private static readonly bool IsDesktop =
         RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase);
 
     /// <inheritdoc />
